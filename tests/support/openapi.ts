@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+
+/**
+ * Checks request bodies of `POST /emails` and `POST /emails/batch` against Resend's own
+ * OpenAPI document, so a test fails when our client sends something the real API would
+ * refuse — not only when it disagrees with our idea of the API.
+ */
+
+/** A copy inside the repo wins; the shared reference is the fallback while there is none. */
+const SPEC_CANDIDATES = [
+  fileURLToPath(new URL('../fixtures/resend-openapi.yaml', import.meta.url)),
+  '/work/shared/reference/resend-openapi.yaml',
+];
+
+/** Absolute ids for the component schemas; `.test` is reserved, nothing is fetched. */
+const ID_BASE = 'https://resend.test/schemas/';
+
+/** Resend's rule for tag names and values, stated in the spec's descriptions, not its schema. */
+const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/;
+/** `a@b.c` or `Name <a@b.c>`: the two forms Resend's error message names. */
+const BARE_ADDRESS = /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/;
+const NAMED_ADDRESS = /^[^<>]*<([^<>]+)>$/;
+
+export type Problem = { kind: 'missing' | 'invalid'; message: string };
+
+export interface EmailValidator {
+  /**
+   * Spec violations of one email object (schema + tag rule), checked with the schema of
+   * the endpoint it came in on. Empty when valid.
+   */
+  specProblems(email: unknown, endpoint: 'single' | 'batch'): Problem[];
+  /** Problems of the data itself (malformed addresses): what permissive mode reports per email. */
+  addressProblem(email: Record<string, unknown>): string | undefined;
+}
+
+export function findResendSpec(): string {
+  const found = SPEC_CANDIDATES.find((p) => existsSync(p));
+  if (found === undefined) {
+    throw new Error(`Resend OpenAPI document not found; looked in ${SPEC_CANDIDATES.join(', ')}. Copy it to tests/fixtures/resend-openapi.yaml.`);
+  }
+  return found;
+}
+
+export function createEmailValidator(specPath: string = findResendSpec()): EmailValidator {
+  const doc = parse(readFileSync(specPath, 'utf8')) as {
+    paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }>;
+    components: { schemas: Record<string, unknown> };
+  };
+  // Strict mode stays on so a schema we cannot read fails loudly; `example` is OpenAPI's
+  // annotation and `binary` its format for raw bytes (a base64 string once in JSON).
+  const ajv = new Ajv2020({ allErrors: true, formats: { binary: true } });
+  ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs']);
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    ajv.addSchema({ ...(rewriteRefs(schema) as object), $id: ID_BASE + name });
+  }
+  const single = requestSchema(doc, '/emails');
+  const batch = requestSchema(doc, '/emails/batch') as { type?: string; items?: unknown };
+  if (batch.type !== 'array' || batch.items === undefined) {
+    throw new Error(`${specPath}: /emails/batch requestBody is no longer an array of emails; update tests/support/openapi.ts.`);
+  }
+  // The spec points both at SendEmailRequest today; compiling each keeps a divergence visible.
+  const validators = { single: ajv.compile(single), batch: ajv.compile(batch.items as object) };
+
+  return {
+    specProblems(email, endpoint) {
+      const problems = run(validators[endpoint], email);
+      if (problems.length > 0) return problems;
+      return tagProblems((email as { tags?: unknown }).tags);
+    },
+    addressProblem(email) {
+      for (const field of ['from', 'to', 'cc', 'bcc', 'reply_to'] as const) {
+        const value = email[field];
+        if (value === undefined) continue;
+        const list = Array.isArray(value) ? value : [value];
+        for (const address of list) {
+          if (typeof address !== 'string' || !isAddress(address)) {
+            return `Invalid \`${field}\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`;
+          }
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+export function isAddress(value: string): boolean {
+  const named = NAMED_ADDRESS.exec(value.trim());
+  return BARE_ADDRESS.test(named?.[1]?.trim() ?? value.trim());
+}
+
+function requestSchema(doc: { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }> }, path: string): object {
+  const schema = doc.paths[path]?.post?.requestBody?.content['application/json']?.schema;
+  if (schema === undefined) throw new Error(`Resend OpenAPI document has no JSON requestBody for POST ${path}.`);
+  return rewriteRefs(schema) as object;
+}
+
+/** `#/components/schemas/X` → the absolute id under which X was added to ajv. */
+function rewriteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')
+      ? ID_BASE + value.slice('#/components/schemas/'.length)
+      : rewriteRefs(value);
+  }
+  return out;
+}
+
+function run(validate: ValidateFunction, value: unknown): Problem[] {
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(describe);
+}
+
+/** Resend-like wording: "The `to` field is missing.", "`tags/0/name` must be string". */
+function describe(error: ErrorObject): Problem {
+  if (error.keyword === 'required') {
+    const missing = String((error.params as { missingProperty: string }).missingProperty);
+    const where = error.instancePath === '' ? '' : ` in \`${error.instancePath.slice(1)}\``;
+    return { kind: 'missing', message: `The \`${missing}\` field is missing${where}.` };
+  }
+  const where = error.instancePath === '' ? 'The body' : `\`${error.instancePath.slice(1)}\``;
+  return { kind: 'invalid', message: `${where} ${error.message ?? 'is invalid'}.` };
+}
+
+function tagProblems(tags: unknown): Problem[] {
+  if (!Array.isArray(tags)) return [];
+  const problems: Problem[] = [];
+  tags.forEach((tag: { name?: unknown; value?: unknown }, i) => {
+    for (const part of ['name', 'value'] as const) {
+      const value = tag[part];
+      if (value !== undefined && (typeof value !== 'string' || !TAG_PART.test(value))) {
+        problems.push({
+          kind: 'invalid',
+          message: `\`tags/${i}/${part}\` ${JSON.stringify(value)} may only contain ASCII letters, numbers, underscores or dashes (at most 256).`,
+        });
+      }
+    }
+  });
+  return problems;
+}

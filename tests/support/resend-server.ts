@@ -1,0 +1,417 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEmailValidator, findResendSpec, type EmailValidator, type Problem } from './openapi.ts';
+
+/**
+ * A local stand-in for the Resend API that the real `resend` SDK talks to through its
+ * `baseUrl` option. It answers `POST /emails` and `POST /emails/batch` the way Resend
+ * documents them (error shape, rate-limit headers, idempotency keys, batch validation
+ * modes) and can misbehave on purpose, reproducibly, so the send loop's retries can be
+ * tested: https://resend.com/docs/api-reference/errors,
+ * https://resend.com/docs/dashboard/emails/idempotency-keys,
+ * https://resend.com/docs/dashboard/emails/batch-validation-modes,
+ * https://resend.com/docs/api-reference/rate-limit.
+ */
+
+export interface ResendServerOptions {
+  /** Requests per API key in any 1 s sliding window; no burst. @default 10 */
+  ratePerSecond?: number;
+  faults?: Faults;
+  /** Seed of the PRNG that decides faults. @default 1 */
+  seed?: number;
+  /** Clock in ms for the rate window and the 24 h idempotency expiry. @default Date.now */
+  now?: () => number;
+  /** Resend's OpenAPI document. @default tests/fixtures/resend-openapi.yaml, else the shared reference */
+  specPath?: string;
+}
+
+export interface Faults {
+  /** Probability 0..1 of answering 500 before doing anything. */
+  error500?: number;
+  /** Probability of destroying the socket, unanswered, before doing anything. */
+  drop?: number;
+  /** Probability of accepting (emails recorded as sent, key stored) and then destroying the socket. */
+  dropAfterAccept?: number;
+  /** Delay every answer by this many ms. */
+  slowMs?: number;
+  /** Probability of a 429 whatever the rate (a "429 burst"). */
+  burst429?: number;
+  /** A validation message for a recipient to refuse (e.g. addresses containing "bounce"). */
+  rejectAddress?: (to: string) => string | undefined;
+}
+
+export interface ReceivedEmail {
+  id: string;
+  endpoint: '/emails' | '/emails/batch';
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  subject: string;
+  html: string | undefined;
+  text: string | undefined;
+  headers: Record<string, string> | undefined;
+  tags: { name?: string; value?: string }[] | undefined;
+  idempotencyKey: string | undefined;
+  apiKey: string;
+  /** `now()` when accepted. */
+  at: number;
+}
+
+export type FaultKind = 'drop' | 'error500' | 'burst429' | 'dropAfterAccept';
+
+export interface RequestLog {
+  method: string;
+  path: string;
+  /** The answer's status; null while pending and when the connection was dropped. */
+  status: number | null;
+  fault: FaultKind | undefined;
+  /** True when an idempotency key replayed a stored answer. */
+  replayed: boolean;
+  apiKey: string | undefined;
+  idempotencyKey: string | undefined;
+  batchValidation: string | undefined;
+  userAgent: string | undefined;
+  /** `now()` on arrival. */
+  time: number;
+}
+
+export interface ResendServer {
+  /** `http://127.0.0.1:PORT`: pass as `baseUrl` (or RESEND_BASE_URL before `new Resend`). */
+  url: string;
+  /** Every email accepted and "sent", in order. */
+  received: ReceivedEmail[];
+  /** Every request, in order of arrival. */
+  requests: RequestLog[];
+  /** Bodies that broke the OpenAPI document; tests assert this stays empty. */
+  validationErrors: string[];
+  setFaults(f: Faults | undefined): void;
+  close(): Promise<void>;
+}
+
+const WINDOW_MS = 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const MAX_BATCH = 100;
+
+type Json = Record<string, unknown>;
+interface Answer { status: number; body: unknown }
+type Stored = { state: 'in-progress'; hash: string } | { state: 'done'; hash: string; answer: Answer; at: number };
+
+export async function startResendServer(opts: ResendServerOptions = {}): Promise<ResendServer> {
+  const limit = opts.ratePerSecond ?? 10;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`Expected \`ratePerSecond\` to be an integer from 1 and up, got \`${String(limit)}\``);
+  }
+  const seed = opts.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new RangeError(`Expected \`seed\` to be an integer, got \`${String(seed)}\``);
+  const now = opts.now ?? Date.now;
+  const validator = validatorFor(opts.specPath ?? findResendSpec());
+  const random = mulberry32(seed);
+  let faults = checkFaults(opts.faults);
+
+  const received: ReceivedEmail[] = [];
+  const requests: RequestLog[] = [];
+  const validationErrors: string[] = [];
+  const windows = new Map<string, number[]>();
+  const keys = new Map<string, Stored>();
+  const timers = new Set<NodeJS.Timeout>();
+  let nextId = 0;
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
+    timers.add(t);
+  });
+
+  /** Sliding window: the times of admitted requests in the last second, per key. */
+  function rateState(apiKey: string | undefined, admit: boolean): { allowed: boolean; headers: Record<string, string> } {
+    const t = now();
+    const times = (windows.get(apiKey ?? '') ?? []).filter((x) => x > t - WINDOW_MS);
+    const allowed = times.length < limit;
+    if (admit && allowed) times.push(t);
+    windows.set(apiKey ?? '', times);
+    const oldest = times[0];
+    const reset = oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + WINDOW_MS - t) / 1000));
+    return {
+      allowed,
+      headers: {
+        'ratelimit-limit': String(limit),
+        'ratelimit-remaining': String(Math.max(0, limit - times.length)),
+        'ratelimit-reset': String(reset),
+        ...(allowed ? {} : { 'retry-after': String(reset) }),
+      },
+    };
+  }
+
+  function write(res: ServerResponse, answer: Answer, headers: Record<string, string>, log: RequestLog): void {
+    log.status = answer.status;
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(answer.body));
+  }
+
+  function drop(req: IncomingMessage, log: RequestLog, fault: FaultKind): void {
+    log.fault = fault;
+    log.status = null;
+    req.socket.destroy();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const auth = header(req, 'authorization');
+    const apiKey = /^Bearer (re_\S+)$/.exec(auth ?? '')?.[1];
+    const idempotencyKey = header(req, 'idempotency-key');
+    const log: RequestLog = {
+      method: req.method ?? 'GET', path, status: null, fault: undefined, replayed: false, apiKey, idempotencyKey,
+      batchValidation: header(req, 'x-batch-validation'), userAgent: header(req, 'user-agent'), time: now(),
+    };
+    requests.push(log);
+    const f = faults;
+    // Four draws on every request, whatever is configured, so one seed gives one
+    // sequence even when a test changes faults midway.
+    const roll = { drop: random(), error500: random(), burst429: random(), dropAfterAccept: random() };
+
+    if (roll.drop < (f.drop ?? 0)) {
+      await sleep(f.slowMs ?? 0);
+      return drop(req, log, 'drop');
+    }
+    if (roll.error500 < (f.error500 ?? 0)) {
+      log.fault = 'error500';
+      await sleep(f.slowMs ?? 0);
+      return write(res, error(500, 'internal_server_error', 'An unexpected error occurred, please try again later.'), rateState(apiKey, false).headers, log);
+    }
+    if (roll.burst429 < (f.burst429 ?? 0)) {
+      log.fault = 'burst429';
+      await sleep(f.slowMs ?? 0);
+      const headers = { ...rateState(apiKey, false).headers, 'ratelimit-remaining': '0', 'retry-after': '1' };
+      return write(res, error(429, 'rate_limit_exceeded', TOO_MANY), headers, log);
+    }
+
+    const reply = async (answer: Answer, headers = rateState(apiKey, false).headers) => {
+      await sleep(f.slowMs ?? 0);
+      write(res, answer, headers, log);
+    };
+    const endpoint = path === '/emails' ? '/emails' : path === '/emails/batch' ? '/emails/batch' : undefined;
+    if (endpoint === undefined) return reply(error(404, 'not_found', 'The requested endpoint does not exist.'));
+    if (req.method !== 'POST') return reply(error(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
+    if (auth === undefined) return reply(error(401, 'missing_api_key', 'Missing API key in the authorization header.'));
+    if (apiKey === undefined) return reply(error(401, 'validation_error', 'API key is invalid'));
+
+    const rate = rateState(apiKey, true);
+    if (!rate.allowed) return reply(error(429, 'rate_limit_exceeded', TOO_MANY), rate.headers);
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      validationErrors.push(`POST ${endpoint}: body is not JSON: ${raw.slice(0, 200)}`);
+      return reply(error(400, 'validation_error', 'The request body is not valid JSON.'), rate.headers);
+    }
+
+    // Idempotency: Resend stores a key only once a request is processed, so every
+    // rejection above (faults, auth, rate) leaves the key free for the retry.
+    const scope = `${apiKey}\n${idempotencyKey ?? ''}`;
+    const hash = createHash('sha256').update(`${endpoint}\n${canonicalJson(body)}`).digest('hex');
+    if (idempotencyKey !== undefined) {
+      if (idempotencyKey.length < 1 || idempotencyKey.length > 256) {
+        return reply(error(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.'), rate.headers);
+      }
+      const stored = keys.get(scope);
+      if (stored?.state === 'done' && stored.at + IDEMPOTENCY_TTL_MS <= now()) keys.delete(scope);
+      else if (stored !== undefined && stored.hash !== hash) {
+        return reply(error(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.'), rate.headers);
+      } else if (stored?.state === 'in-progress') {
+        return reply(error(409, 'concurrent_idempotent_requests', 'Same idempotency key used while original request is still in progress.'), rate.headers);
+      } else if (stored?.state === 'done') {
+        log.replayed = true;
+        return reply(stored.answer, rate.headers);
+      }
+    }
+
+    const mode = log.batchValidation === 'permissive' ? 'permissive' : 'strict';
+    const plan = endpoint === '/emails' ? planSingle(body) : planBatch(body, mode);
+    if ('reject' in plan) return reply(plan.reject, rate.headers);
+
+    if (idempotencyKey !== undefined) keys.set(scope, { state: 'in-progress', hash });
+    await sleep(f.slowMs ?? 0);
+    const ids = plan.accept.map((email) => {
+      const id = `00000000-0000-4000-8000-${(++nextId).toString(16).padStart(12, '0')}`;
+      received.push(toReceived(id, endpoint, email, { idempotencyKey, apiKey, at: now() }));
+      return id;
+    });
+    const answer: Answer = {
+      status: 200,
+      body: endpoint === '/emails'
+        ? { id: ids[0] }
+        : { data: ids.map((id) => ({ id })), ...(mode === 'permissive' ? { errors: plan.errors } : {}) },
+    };
+    if (idempotencyKey !== undefined) keys.set(scope, { state: 'done', hash, answer, at: now() });
+    // "Sent, but the answer was lost": the case idempotency keys exist for.
+    if (roll.dropAfterAccept < (f.dropAfterAccept ?? 0)) return drop(req, log, 'dropAfterAccept');
+    write(res, answer, rate.headers, log);
+  }
+
+  type Plan = { reject: Answer } | { accept: Json[]; errors: { index: number; message: string }[] };
+
+  /** Spec violations are recorded for the test to see; address problems are the recipient's data. */
+  function problemOf(email: unknown, endpoint: 'single' | 'batch', label: string): { spec?: Problem; data?: string } {
+    const spec = validator.specProblems(email, endpoint);
+    if (spec.length > 0) {
+      validationErrors.push(`${label}: ${spec.map((p) => p.message).join(' ')}`);
+      return { spec: spec[0] };
+    }
+    const e = email as Json;
+    const data = validator.addressProblem(e) ?? recipients(e.to).map((to) => faults.rejectAddress?.(to)).find((m) => m !== undefined);
+    return data === undefined ? {} : { data };
+  }
+
+  function planSingle(body: unknown): Plan {
+    const p = problemOf(body, 'single', 'POST /emails');
+    if (p.spec !== undefined) return { reject: error(422, p.spec.kind === 'missing' ? 'missing_required_field' : 'validation_error', p.spec.message) };
+    if (p.data !== undefined) return { reject: error(422, 'validation_error', p.data) };
+    return { accept: [body as Json], errors: [] };
+  }
+
+  function planBatch(body: unknown, mode: 'strict' | 'permissive'): Plan {
+    if (!Array.isArray(body)) {
+      validationErrors.push('POST /emails/batch: body is not an array of emails.');
+      return { reject: error(422, 'validation_error', 'The request body must be an array of emails.') };
+    }
+    if (body.length > MAX_BATCH) {
+      validationErrors.push(`POST /emails/batch: ${body.length} emails, the limit is ${MAX_BATCH}.`);
+      return { reject: error(422, 'validation_error', `Too many emails in the batch: ${body.length}; the limit is ${MAX_BATCH}.`) };
+    }
+    const accept: Json[] = [];
+    const errors: { index: number; message: string }[] = [];
+    for (const [index, email] of body.entries()) {
+      const p = problemOf(email, 'batch', `POST /emails/batch [${index}]`);
+      const message = p.spec?.message ?? p.data;
+      if (message === undefined) accept.push(email as Json);
+      else if (mode === 'permissive') errors.push({ index, message });
+      // Strict: the first invalid email fails the whole batch and nothing is sent.
+      else return { reject: error(422, p.spec?.kind === 'missing' ? 'missing_required_field' : 'validation_error', `emails[${index}]: ${message}`) };
+    }
+    return { accept, errors };
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(error(500, 'internal_server_error', `resend-server bug: ${String(err)}`).body));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    requests,
+    validationErrors,
+    setFaults(next) {
+      faults = checkFaults(next);
+    },
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // fetch keeps connections alive; without this close() waits for them to idle out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Parsing the 220 KB spec and compiling takes ~150 ms; each test starts its own server. */
+const validators = new Map<string, EmailValidator>();
+function validatorFor(specPath: string): EmailValidator {
+  let v = validators.get(specPath);
+  if (v === undefined) validators.set(specPath, (v = createEmailValidator(specPath)));
+  return v;
+}
+
+const TOO_MANY = 'Too many requests. Please limit the number of requests per second. Or contact support to increase rate limit.';
+
+/** Resend's error body: `{ statusCode, name, message }`. */
+function error(status: number, name: string, message: string): Answer {
+  return { status, body: { statusCode: status, name, message } };
+}
+
+function checkFaults(f: Faults | undefined): Faults {
+  const checked = { ...f };
+  for (const name of ['error500', 'drop', 'dropAfterAccept', 'burst429'] as const) {
+    const p = checked[name];
+    if (p !== undefined && !(p >= 0 && p <= 1)) {
+      throw new RangeError(`Expected \`faults.${name}\` to be a probability from 0 to 1, got \`${String(p)}\``);
+    }
+  }
+  if (checked.slowMs !== undefined && !(checked.slowMs >= 0)) {
+    throw new RangeError(`Expected \`faults.slowMs\` to be a number from 0 and up, got \`${String(checked.slowMs)}\``);
+  }
+  return checked;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function recipients(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+function toReceived(
+  id: string,
+  endpoint: ReceivedEmail['endpoint'],
+  e: Json,
+  meta: Pick<ReceivedEmail, 'idempotencyKey' | 'apiKey' | 'at'>,
+): ReceivedEmail {
+  return {
+    id, endpoint,
+    from: e.from as string,
+    to: recipients(e.to), cc: recipients(e.cc), bcc: recipients(e.bcc), replyTo: recipients(e.reply_to),
+    subject: e.subject as string,
+    html: e.html as string | undefined,
+    text: e.text as string | undefined,
+    headers: e.headers as Record<string, string> | undefined,
+    tags: e.tags as ReceivedEmail['tags'],
+    ...meta,
+  };
+}
+
+/** Key order must not make two equal payloads differ (JSON.stringify keeps insertion order). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Small seeded PRNG (mulberry32): same seed, same faults. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
