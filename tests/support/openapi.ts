@@ -25,6 +25,77 @@ const BARE_ADDRESS = /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/;
 const NAMED_ADDRESS = /^[^<>]*<([^<>]+)>$/;
 
 export type Problem = { kind: 'missing' | 'invalid'; message: string };
+export type Json = Record<string, unknown>;
+
+/** Resend's cap on one batch request. */
+export const MAX_BATCH = 100;
+
+/** What the server does with a request body: send some emails, or refuse it all (422). */
+export type Plan = { specViolations: string[] } & (
+  | { reject: { name: 'missing_required_field' | 'validation_error'; message: string } }
+  | { accept: Json[]; errors: { index: number; message: string }[] }
+);
+
+export interface PlanOptions {
+  /** `x-batch-validation`; only the batch endpoint reads it. */
+  mode: 'strict' | 'permissive';
+  /** A message for a recipient to refuse, as if Resend found it invalid. */
+  rejectAddress?: ((to: string) => string | undefined) | undefined;
+}
+
+/**
+ * Decide what to send, as Resend does: a single email or a strict batch fails whole on
+ * the first problem; a permissive batch sends the valid emails and lists the others by
+ * index (https://resend.com/docs/dashboard/emails/batch-validation-modes).
+ * `specViolations` are bodies a correct client never sends (schema, tag rule, batch size);
+ * malformed or refused addresses are the recipients' data and are not in it.
+ */
+export function planRequest(validator: EmailValidator, endpoint: '/emails' | '/emails/batch', body: unknown, options: PlanOptions): Plan {
+  const specViolations: string[] = [];
+  const problemOf = (email: unknown, label: string): { kind: Problem['kind']; message: string } | undefined => {
+    const spec = validator.specProblems(email, endpoint === '/emails' ? 'single' : 'batch');
+    if (spec[0] !== undefined) {
+      specViolations.push(`${label}: ${spec.map((p) => p.message).join(' ')}`);
+      return spec[0];
+    }
+    const e = email as Json;
+    const message = validator.addressProblem(e) ?? toList(e.to).map((to) => options.rejectAddress?.(to)).find((m) => m !== undefined);
+    return message === undefined ? undefined : { kind: 'invalid', message };
+  };
+  const reject = (kind: Problem['kind'], message: string): Plan => ({
+    specViolations,
+    reject: { name: kind === 'missing' ? 'missing_required_field' : 'validation_error', message },
+  });
+
+  if (endpoint === '/emails') {
+    const p = problemOf(body, 'POST /emails');
+    return p === undefined ? { specViolations, accept: [body as Json], errors: [] } : reject(p.kind, p.message);
+  }
+  if (!Array.isArray(body)) {
+    specViolations.push('POST /emails/batch: body is not an array of emails.');
+    return reject('invalid', 'The request body must be an array of emails.');
+  }
+  if (body.length > MAX_BATCH) {
+    specViolations.push(`POST /emails/batch: ${body.length} emails, the limit is ${MAX_BATCH}.`);
+    return reject('invalid', `Too many emails in the batch: ${body.length}; the limit is ${MAX_BATCH}.`);
+  }
+  const accept: Json[] = [];
+  const errors: { index: number; message: string }[] = [];
+  for (const [index, email] of body.entries()) {
+    const p = problemOf(email, `POST /emails/batch [${index}]`);
+    if (p === undefined) accept.push(email as Json);
+    else if (options.mode === 'permissive') errors.push({ index, message: p.message });
+    // Strict: the first invalid email fails the whole batch and nothing is sent.
+    else return reject(p.kind, `emails[${index}]: ${p.message}`);
+  }
+  return { specViolations, accept, errors };
+}
+
+/** `to`, `cc`… are a string or an array of strings. */
+export function toList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
 
 export interface EmailValidator {
   /**

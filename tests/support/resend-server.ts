@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmailValidator, findResendSpec, type EmailValidator, type Problem } from './openapi.ts';
+import { createEmailValidator, findResendSpec, planRequest, toList, type EmailValidator, type Json } from './openapi.ts';
 
 /**
  * A local stand-in for the Resend API that the real `resend` SDK talks to through its
@@ -93,9 +93,7 @@ export interface ResendServer {
 
 const WINDOW_MS = 1000;
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const MAX_BATCH = 100;
 
-type Json = Record<string, unknown>;
 interface Answer { status: number; body: unknown }
 type Stored = { state: 'in-progress'; hash: string } | { state: 'done'; hash: string; answer: Answer; at: number };
 
@@ -231,8 +229,9 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     }
 
     const mode = log.batchValidation === 'permissive' ? 'permissive' : 'strict';
-    const plan = endpoint === '/emails' ? planSingle(body) : planBatch(body, mode);
-    if ('reject' in plan) return reply(plan.reject, rate.headers);
+    const plan = planRequest(validator, endpoint, body, { mode, rejectAddress: f.rejectAddress });
+    validationErrors.push(...plan.specViolations);
+    if ('reject' in plan) return reply(error(422, plan.reject.name, plan.reject.message), rate.headers);
 
     if (idempotencyKey !== undefined) keys.set(scope, { state: 'in-progress', hash });
     await sleep(f.slowMs ?? 0);
@@ -251,49 +250,6 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     // "Sent, but the answer was lost": the case idempotency keys exist for.
     if (roll.dropAfterAccept < (f.dropAfterAccept ?? 0)) return drop(req, log, 'dropAfterAccept');
     write(res, answer, rate.headers, log);
-  }
-
-  type Plan = { reject: Answer } | { accept: Json[]; errors: { index: number; message: string }[] };
-
-  /** Spec violations are recorded for the test to see; address problems are the recipient's data. */
-  function problemOf(email: unknown, endpoint: 'single' | 'batch', label: string): { spec?: Problem; data?: string } {
-    const spec = validator.specProblems(email, endpoint);
-    if (spec.length > 0) {
-      validationErrors.push(`${label}: ${spec.map((p) => p.message).join(' ')}`);
-      return { spec: spec[0] };
-    }
-    const e = email as Json;
-    const data = validator.addressProblem(e) ?? recipients(e.to).map((to) => faults.rejectAddress?.(to)).find((m) => m !== undefined);
-    return data === undefined ? {} : { data };
-  }
-
-  function planSingle(body: unknown): Plan {
-    const p = problemOf(body, 'single', 'POST /emails');
-    if (p.spec !== undefined) return { reject: error(422, p.spec.kind === 'missing' ? 'missing_required_field' : 'validation_error', p.spec.message) };
-    if (p.data !== undefined) return { reject: error(422, 'validation_error', p.data) };
-    return { accept: [body as Json], errors: [] };
-  }
-
-  function planBatch(body: unknown, mode: 'strict' | 'permissive'): Plan {
-    if (!Array.isArray(body)) {
-      validationErrors.push('POST /emails/batch: body is not an array of emails.');
-      return { reject: error(422, 'validation_error', 'The request body must be an array of emails.') };
-    }
-    if (body.length > MAX_BATCH) {
-      validationErrors.push(`POST /emails/batch: ${body.length} emails, the limit is ${MAX_BATCH}.`);
-      return { reject: error(422, 'validation_error', `Too many emails in the batch: ${body.length}; the limit is ${MAX_BATCH}.`) };
-    }
-    const accept: Json[] = [];
-    const errors: { index: number; message: string }[] = [];
-    for (const [index, email] of body.entries()) {
-      const p = problemOf(email, 'batch', `POST /emails/batch [${index}]`);
-      const message = p.spec?.message ?? p.data;
-      if (message === undefined) accept.push(email as Json);
-      else if (mode === 'permissive') errors.push({ index, message });
-      // Strict: the first invalid email fails the whole batch and nothing is sent.
-      else return { reject: error(422, p.spec?.kind === 'missing' ? 'missing_required_field' : 'validation_error', `emails[${index}]: ${message}`) };
-    }
-    return { accept, errors };
   }
 
   const server = createServer((req, res) => {
@@ -370,11 +326,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function recipients(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-}
-
 function toReceived(
   id: string,
   endpoint: ReceivedEmail['endpoint'],
@@ -384,7 +335,7 @@ function toReceived(
   return {
     id, endpoint,
     from: e.from as string,
-    to: recipients(e.to), cc: recipients(e.cc), bcc: recipients(e.bcc), replyTo: recipients(e.reply_to),
+    to: toList(e.to), cc: toList(e.cc), bcc: toList(e.bcc), replyTo: toList(e.reply_to),
     subject: e.subject as string,
     html: e.html as string | undefined,
     text: e.text as string | undefined,
