@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { NewsletterError } from '../src/errors.ts';
+
+/** A subcommand: its help text and what it does. Returns the process exit code. */
+export interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `util.parseArgs`, with its errors turned into a message that names the flag and
+ * points at `--help`, instead of a stack trace.
+ */
+export function parseFlags<O extends Options>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error);
+    throw new NewsletterError('bad-flag', `newsletter ${command}: ${message}. See \`npx newsletter ${command} --help\`.`);
+  }
+}
+
+/** Reads a numeric flag, quoting the bad value (p-queue style). */
+export function numberFlag(command: string, name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) {
+    throw new NewsletterError('bad-flag', `newsletter ${command}: expected --${name} to be a number from ${min} and up, got \`${value}\`.`);
+  }
+  return n;
+}

@@ -1,0 +1,54 @@
+// The `newsletter` command. The only layer that reads argv, the environment and the
+// clock: everything under src/ gets them as arguments.
+import { NewsletterError } from '../src/errors.ts';
+import type { Command } from './cli.ts';
+
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  build: () => import('./build.ts'),
+};
+
+function usage(): string {
+  return [
+    'Usage: npx newsletter <command> [options]',
+    '',
+    'Commands:',
+    ...Object.keys(commands).map((name) => `  ${name}`),
+    '',
+    'Run `npx newsletter <command> --help` for the options of each.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`newsletter: unknown command \`${name}\`.\n\n${usage()}`);
+    return 2;
+  }
+  const { command } = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof NewsletterError) {
+      console.error(error.message);
+      process.exitCode = error.code === 'bad-flag' ? 2 : 1;
+    } else {
+      // A bug, not bad input: keep the stack so it can be reported.
+      console.error(error);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,30 @@
+import { render } from '@react-email/render';
+import Newsletter, { MSO_CLOSE, MSO_OPEN } from '../../emails/newsletter.tsx';
+import type { Edition } from '../content/schema.ts';
+import type { Email } from './email.ts';
+import { renderText } from './render-text.ts';
+
+/**
+ * Outlook's Word engine ignores `max-width`, so the fluid 600 px column would stretch
+ * across the window. The usual fix is a fixed-width "ghost table" that only Outlook
+ * sees, inside conditional comments; React cannot emit comments, so the template marks
+ * the spot and we put them in here.
+ */
+const GHOST_OPEN =
+  '<!--[if mso]><table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->';
+const GHOST_CLOSE = '<!--[if mso]></td></tr></table><![endif]-->';
+
+/** Renders an edition once, with merge slots left in for the send step to fill. */
+export async function renderEmail(edition: Edition): Promise<Email> {
+  const html = (await render(Newsletter({ edition })))
+    .replace(MSO_OPEN, GHOST_OPEN)
+    .replace(MSO_CLOSE, GHOST_CLOSE);
+  return {
+    slug: edition.slug,
+    subject: edition.subject,
+    preheader: edition.preheader,
+    html,
+    text: renderText(edition),
+    greeting: edition.greeting,
+  };
+}

@@ -1,0 +1,62 @@
+import { NewsletterError } from '../errors.ts';
+
+/** One ready-to-send email: personalized, headers final. */
+export interface Message {
+  to: string;
+  /** `Name <address>` */
+  from: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** List-Unsubscribe, List-Unsubscribe-Post, X-Entity-Ref-ID … (no CR/LF in values). */
+  headers: Record<string, string>;
+  /** ASCII only (Resend's rule). */
+  tags: { name: string; value: string }[];
+}
+
+/** The outcome of one message of a batch, in the batch's order. */
+export type MessageOutcome = { ok: true; id: string } | { ok: false; reason: string };
+
+export interface BatchResult {
+  outcomes: MessageOutcome[];
+  /** What the provider said of its rate limit, when it said anything. */
+  rateLimit?: { limit?: number; remaining?: number; resetMs?: number };
+}
+
+export interface SendOptions {
+  /** Deterministic per (campaign, batch): a retry or resume of the same batch reuses it. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Where messages go. Like listmonk's Messenger: one small interface, a Resend and an
+ * outbox implementation. A transport sends one batch per call and does not retry:
+ * pacing and retries live in the send loop, which asks the error whether to retry.
+ */
+export interface Transport {
+  readonly name: 'resend' | 'outbox';
+  /** The most messages one `sendBatch` call takes (Resend: 100). */
+  readonly maxBatch: number;
+  sendBatch(messages: Message[], options: SendOptions): Promise<BatchResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * A batch that failed as a whole. `retryable` answers the send loop's only question:
+ * try the same batch again (same key, same payload), or stop the campaign.
+ */
+export class TransportError extends NewsletterError {
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  /** From `retry-after` / `ratelimit-reset`, when the provider said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number; code?: string }) {
+    super(options.code ?? (options.retryable ? 'transport-retryable' : 'transport-fatal'), message);
+    this.retryable = options.retryable;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
