@@ -1,0 +1,259 @@
+import { Resend } from 'resend';
+import { NewsletterError } from '../errors.ts';
+import { TransportError, type BatchResult, type Message, type MessageOutcome, type SendOptions, type Transport } from './transport.ts';
+
+export interface ResendTransportOptions {
+  apiKey: string;
+  /**
+   * The API's base URL (a local server in tests). When left out the SDK reads
+   * RESEND_BASE_URL itself, else https://api.resend.com.
+   */
+  baseUrl?: string;
+  /** Abort a call that has not answered after this long; the batch is then retryable. @default 30_000 */
+  timeoutMs?: number;
+  /**
+   * `permissive`: an email Resend refuses (a bad address) fails alone, at its index, and
+   * the rest are sent. `strict`: one bad email fails the whole batch. @default 'permissive'
+   */
+  batchValidation?: 'permissive' | 'strict';
+}
+
+/** Resend's limit for `POST /emails/batch`. */
+const MAX_BATCH = 100;
+
+/**
+ * Sends batches through the resend SDK (`resend.batch.send`, `POST /emails/batch`).
+ *
+ * The SDK is thin, and its traps are handled here (read from resend@6.38.0 dist/index.mjs):
+ * - It never throws for an API error and never retries: it resolves `{ data, error,
+ *   headers }`. Every error is turned into a TransportError that says `retryable`.
+ * - It has no timeout. It spreads its request options into `fetch`, so the `signal` we
+ *   pass does abort the request; an abort then comes back as a generic "Unable to
+ *   fetch data" error (statusCode null), so we tell a timeout by our own signal.
+ * - A dropped connection also resolves as that generic error, with `headers: null`.
+ * - It sends no `text` part for `react:` emails; we never use `react`, we pass the html
+ *   and text the personalizer made.
+ * It keeps no state between calls: pacing and retries belong to the send loop.
+ */
+export function createResendTransport(options: ResendTransportOptions): Transport {
+  const { apiKey, baseUrl, timeoutMs = 30_000, batchValidation = 'permissive' } = options;
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    // new Resend('') would quietly fall back to process.env.RESEND_API_KEY.
+    throw new NewsletterError('no-api-key', 'No Resend API key given — set RESEND_API_KEY, or send to the outbox with --transport outbox.');
+  }
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new NewsletterError('bad-option', `Expected \`timeoutMs\` to be an integer from 1 and up, got \`${String(timeoutMs)}\``);
+  }
+  const resend = new Resend(apiKey, baseUrl === undefined ? undefined : { baseUrl });
+
+  return {
+    name: 'resend',
+    maxBatch: MAX_BATCH,
+
+    async sendBatch(messages: Message[], { idempotencyKey, signal }: SendOptions): Promise<BatchResult> {
+      if (messages.length === 0) return { outcomes: [] };
+      if (messages.length > MAX_BATCH) {
+        throw new TransportError(`A Resend batch holds at most ${MAX_BATCH} emails, got ${messages.length}.`, {
+          retryable: false,
+          code: 'batch-too-large',
+        });
+      }
+      if (signal?.aborted) {
+        throw new TransportError('The batch was cancelled before it was sent.', { retryable: true, code: 'aborted' });
+      }
+
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
+      const payload = messages.map((m) => ({
+        from: m.from,
+        to: m.to,
+        ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        headers: m.headers,
+        tags: m.tags,
+      }));
+
+      const response = await raceAbort(
+        resend.batch.send(payload, { idempotencyKey, batchValidation, signal: combined }),
+        combined,
+      );
+
+      if (response === ABORTED || (response.error !== null && combined.aborted)) {
+        throw timeout.aborted
+          ? new TransportError(`Resend did not answer within ${timeoutMs} ms; the batch may or may not have been sent — retry it with the same key.`, {
+              retryable: true,
+              code: 'timeout',
+            })
+          : new TransportError('The batch was cancelled while in flight; retry it with the same key.', { retryable: true, code: 'aborted' });
+      }
+
+      const headers = response.headers ?? {};
+      if (response.error !== null) throw toTransportError(response.error, headers);
+
+      const data = response.data;
+      const errors = 'errors' in data && Array.isArray(data.errors) ? data.errors : [];
+      return { outcomes: outcomesOf(messages.length, data.data, errors), ...rateLimitOf(headers) };
+    },
+
+    async close() {},
+  };
+}
+
+/**
+ * Permissive mode answers `data` (the created emails, in payload order, skipping the
+ * failed ones) and `errors` (`{ index, message }` into the payload). Spread them back
+ * over the batch's positions.
+ */
+function outcomesOf(count: number, created: { id: string }[], errors: { index: number; message: string }[]): MessageOutcome[] {
+  const failed = new Map(errors.map((e) => [e.index, e.message]));
+  if (created.length + failed.size !== count || [...failed.keys()].some((i) => !(i >= 0 && i < count))) {
+    // The same key replays the same answer, so retrying cannot help.
+    throw new TransportError(
+      `Resend answered ${created.length} ids and ${failed.size} errors for a batch of ${count}; cannot tell which email got which id.`,
+      { retryable: false, code: 'unexpected-response' },
+    );
+  }
+  const outcomes: MessageOutcome[] = [];
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    const reason = failed.get(i);
+    outcomes.push(reason === undefined ? { ok: true, id: (created[next++] as { id: string }).id } : { ok: false, reason });
+  }
+  return outcomes;
+}
+
+interface ResendError {
+  message: string;
+  statusCode: number | null;
+  name: string;
+}
+
+/** Status per error name, for an error body without `statusCode` (Resend sends it; a proxy may not). */
+const STATUS_OF: Record<string, number> = {
+  missing_api_key: 401,
+  restricted_api_key: 401,
+  invalid_api_key: 403,
+  validation_error: 422,
+  missing_required_field: 422,
+  invalid_idempotency_key: 400,
+  invalid_idempotent_request: 409,
+  concurrent_idempotent_requests: 409,
+  rate_limit_exceeded: 429,
+  daily_quota_exceeded: 429,
+  monthly_quota_exceeded: 429,
+  internal_server_error: 500,
+};
+
+/** Resend's error catalogue: https://resend.com/docs/api-reference/errors */
+function toTransportError(error: ResendError, headers: Record<string, string>): TransportError {
+  const status = error.statusCode ?? STATUS_OF[error.name];
+  const what = `${status ?? 'no status'} ${error.name}: ${error.message}`;
+
+  if (status === undefined) {
+    // The SDK's catch-all: connection refused, reset or dropped; DNS; a body cut short.
+    return new TransportError(`Could not reach Resend (${error.message}); the batch may or may not have been sent — retry it with the same key.`, {
+      retryable: true,
+      code: 'network',
+    });
+  }
+  if (error.name === 'daily_quota_exceeded' || error.name === 'monthly_quota_exceeded') {
+    // A 429, but waiting seconds will not help: stop, and resume when the quota renews.
+    return new TransportError(`Resend's ${error.name === 'daily_quota_exceeded' ? 'daily' : 'monthly'} sending quota is used up (${what}) — resume the campaign once it renews, or raise the plan.`, {
+      retryable: false,
+      status,
+      code: 'quota-exceeded',
+    });
+  }
+  if (status === 429) {
+    const retryAfterMs = retryAfterOf(headers);
+    return new TransportError(`Resend is rate limiting (${what}).`, {
+      retryable: true,
+      status,
+      code: 'rate-limited',
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  if (status >= 500 || status === 408) {
+    return new TransportError(`Resend had a server error (${what}); retry the batch with the same key.`, { retryable: true, status, code: 'server-error' });
+  }
+  if (error.name === 'concurrent_idempotent_requests') {
+    // The first request with this key is still being processed; asking again shortly
+    // gets its answer.
+    return new TransportError(`Resend is still processing this batch's key (${what}).`, { retryable: true, status, code: 'idempotency-busy' });
+  }
+  if (status === 409) {
+    return new TransportError(
+      `Resend refused the batch: its idempotency key was already used for a different payload (${what}). ` +
+        'This is a bug: a batch must be rebuilt byte for byte the same on retry and resume (same recipients, same order, same content). Nothing of this batch was sent by this call.',
+      { retryable: false, status, code: 'idempotency-conflict' },
+    );
+  }
+  if (status === 401 || error.name === 'invalid_api_key') {
+    return new TransportError(`Resend rejected the API key (${status}) — check RESEND_API_KEY. (${what})`, { retryable: false, status, code: 'auth' });
+  }
+  if (status === 403) {
+    return new TransportError(
+      `Resend refused to send (${what}) — check that RESEND_API_KEY may send and that the sender's domain is verified in Resend.`,
+      { retryable: false, status, code: 'forbidden' },
+    );
+  }
+  return new TransportError(`Resend rejected the whole batch (${what}) — nothing in it was sent; fix the request and resume.`, {
+    retryable: false,
+    status,
+    code: 'rejected',
+  });
+}
+
+/** `retry-after` (seconds or an HTTP date), else `ratelimit-reset` (seconds). */
+function retryAfterOf(headers: Record<string, string>): number | undefined {
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(retryAfter);
+    // An HTTP date is the one place the transport looks at the clock: only to turn the
+    // server's absolute time into a wait.
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  const reset = Number(headers['ratelimit-reset']);
+  return headers['ratelimit-reset'] !== undefined && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
+}
+
+/** `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset` (IETF draft headers Resend sends). */
+function rateLimitOf(headers: Record<string, string>): Pick<BatchResult, 'rateLimit'> {
+  const num = (name: string) => {
+    const raw = headers[name];
+    const n = raw === undefined ? NaN : Number(raw);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  };
+  const limit = num('ratelimit-limit');
+  const remaining = num('ratelimit-remaining');
+  const reset = num('ratelimit-reset');
+  if (limit === undefined && remaining === undefined && reset === undefined) return {};
+  return {
+    rateLimit: {
+      ...(limit === undefined ? {} : { limit }),
+      ...(remaining === undefined ? {} : { remaining }),
+      ...(reset === undefined ? {} : { resetMs: reset * 1000 }),
+    },
+  };
+}
+
+const ABORTED = Symbol('aborted');
+
+/**
+ * The SDK does pass our signal to fetch, so an abort ends the request itself. This race
+ * is a second line: should a future SDK stop forwarding the signal, the send loop still
+ * gets its answer on time (the request then finishes or fails in the background).
+ */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  let onAbort!: () => void;
+  const aborted = new Promise<typeof ABORTED>((resolve) => {
+    onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
