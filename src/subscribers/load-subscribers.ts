@@ -1,0 +1,361 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { CsvError, parse, type Info } from 'csv-parse';
+import { NewsletterError } from '../errors.ts';
+import { AddressSet } from './address-set.ts';
+import { fieldKey, quote, recipientSchema, type Recipient } from './schema.ts';
+
+/**
+ * Reads a subscriber list (CSV with a header row) as a stream, so a list of a million
+ * rows runs in bounded memory: rows are parsed, validated and handed on one at a time,
+ * and the only thing kept per row is an 8-byte hash for de-duplication.
+ */
+
+export interface InvalidRow {
+  /** 1-based line in the file where the row starts (the header is line 1). */
+  line: number;
+  /** `email`, `name`, a merge field name, or `row` when the row itself is malformed. */
+  field: string;
+  value: string;
+  /** What is wrong and what to do, e.g. `"foo@" is not an email address (…) — fix or delete the row`. */
+  reason: string;
+}
+
+export interface LoadReport {
+  file: string;
+  /** The field delimiter, detected from the header line: `,`, `;` or `\t`. */
+  delimiter: string;
+  /** Data rows read, blank rows not counted. rows = valid + duplicates + invalidCount. */
+  rows: number;
+  /** Recipients yielded: valid and not seen before. */
+  valid: number;
+  duplicates: number;
+  invalidCount: number;
+  /** The first MAX_INVALID_REPORTED invalid rows, in file order. */
+  invalid: InvalidRow[];
+  /** Columns that were ignored, and why (`list.csv:1 column "회사" is ignored: …`). */
+  warnings: string[];
+}
+
+export interface ReadOptions {
+  /** Fail the load at the first invalid row instead of skipping it. @default false */
+  strict?: boolean;
+}
+
+/** Invalid rows past this many are counted but not stored, so a garbage file cannot fill memory. */
+export const MAX_INVALID_REPORTED = 1000;
+
+/** How much of the file is read up front to pick the delimiter and check the encoding. */
+const SNIFF_BYTES = 64 * 1024;
+
+/** `list.csv:17 email: "foo@" is not an email address (…) — fix or delete the row` */
+export function describeInvalidRow(file: string, row: InvalidRow): string {
+  return `${file}:${row.line} ${row.field}: ${row.reason}`;
+}
+
+/**
+ * Streams the valid, de-duplicated recipients of `file` in file order. `report` fills in
+ * while iterating and is complete when iteration ends. Whole-file problems (missing
+ * file, no `email` column, no rows, broken quoting) reject the iteration with a
+ * NewsletterError; so does the first invalid row when `strict` is set.
+ *
+ * The iterable can be iterated once. Strict mode stops at the first invalid row rather
+ * than after reading the whole list, but rows before it have been yielded by then, so
+ * a caller that must not act on a list with bad rows (the send command) should read it
+ * through once — the plan does — before sending.
+ */
+export function readSubscribers(
+  file: string,
+  options: ReadOptions = {},
+): { recipients: AsyncIterable<Recipient>; report: LoadReport } {
+  const report: LoadReport = {
+    file,
+    delimiter: ',',
+    rows: 0,
+    valid: 0,
+    duplicates: 0,
+    invalidCount: 0,
+    invalid: [],
+    warnings: [],
+  };
+  let iterated = false;
+  const recipients: AsyncIterable<Recipient> = {
+    [Symbol.asyncIterator]() {
+      if (iterated) throw new Error(`readSubscribers(${quote(file)}): the recipients can be iterated only once`);
+      iterated = true;
+      return streamRecipients(file, options.strict === true, report);
+    },
+  };
+  return { recipients, report };
+}
+
+/** The whole list in memory, for small lists and tests. */
+export async function loadSubscribers(
+  file: string,
+  options: ReadOptions = {},
+): Promise<{ recipients: Recipient[]; report: LoadReport }> {
+  const { recipients, report } = readSubscribers(file, options);
+  const all: Recipient[] = [];
+  for await (const recipient of recipients) all.push(recipient);
+  return { recipients: all, report };
+}
+
+async function* streamRecipients(file: string, strict: boolean, report: LoadReport): AsyncGenerator<Recipient> {
+  const handle = await openList(file);
+  let input: ReturnType<FileHandle['createReadStream']> | undefined;
+  let parser: ReturnType<typeof parse> | undefined;
+  try {
+    report.delimiter = await sniffDelimiter(file, handle);
+    // autoClose off: the handle is closed below, once, however the iteration ends.
+    input = handle.createReadStream({ start: 0, autoClose: false });
+    parser = parse({
+      delimiter: report.delimiter,
+      bom: true,
+      info: true,
+      // A row with too many or too few cells is reported as an invalid row below, not thrown.
+      relax_column_count: true,
+      // A quote inside an unquoted cell (Jane "JJ" Doe) is kept as text: hand-made lists have them.
+      relax_quotes: true,
+      skip_empty_lines: true,
+    });
+    // .pipe() does not forward a read error; without this the parser would wait forever.
+    input.on('error', (error) => parser?.destroy(error));
+    input.pipe(parser);
+
+    const lines = new LineCounter();
+    const seen = new AddressSet();
+    let columns: Columns | undefined;
+
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+        const line = lines.startOf(record, info);
+        if (columns === undefined) {
+          columns = readHeader(file, record, report);
+          continue;
+        }
+        // Rows of empty cells (",,," as spreadsheets export trailing rows) count as blank lines.
+        if (record.every((cell) => cell.trim() === '')) continue;
+        report.rows++;
+
+        const checked = checkRow(record, columns, report.delimiter);
+        if (!checked.ok) {
+          const invalid: InvalidRow = { line, ...checked.problem };
+          if (strict) {
+            throw new NewsletterError(
+              'subscribers-invalid-row',
+              `${describeInvalidRow(file, invalid)}\n` +
+                'Stopped at this row because the load is strict: fix it, or load without strict mode to skip and report invalid rows.',
+            );
+          }
+          report.invalidCount++;
+          if (report.invalid.length < MAX_INVALID_REPORTED) report.invalid.push(invalid);
+          continue;
+        }
+        if (!seen.add(checked.recipient.email)) {
+          report.duplicates++;
+          continue;
+        }
+        report.valid++;
+        yield checked.recipient;
+      }
+    } catch (error) {
+      if (error instanceof CsvError) throw unparsable(file, error, lines);
+      throw error;
+    }
+
+    if (columns === undefined) {
+      throw new NewsletterError(
+        'subscribers-empty',
+        `${file} is empty — write a header row such as \`email,name\` and one subscriber per line below it.`,
+      );
+    }
+    if (report.rows === 0) {
+      throw new NewsletterError(
+        'subscribers-no-rows',
+        `${file} has a header row but no subscribers — add one per line below the header.`,
+      );
+    }
+  } finally {
+    // Also runs when the consumer stops early (break) or a row fails strict mode.
+    parser?.destroy();
+    input?.destroy();
+    await handle.close();
+  }
+}
+
+async function openList(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new NewsletterError('subscribers-missing', `${file} does not exist — check the path given to --to.`);
+    }
+    throw new NewsletterError(
+      'subscribers-unreadable',
+      `${file} cannot be read (${code ?? String(error)}) — check the path and its permissions.`,
+    );
+  }
+}
+
+/**
+ * Picks the delimiter from the header line: a spreadsheet set to a European or Korean
+ * locale may save "CSV" with semicolons, and "Unicode text" is tab-separated. Commas win
+ * whenever the header has one outside quotes. Also refuses UTF-16 and non-UTF-8 files,
+ * which would otherwise load as mojibake (Excel on Korean Windows saves CSV as CP949).
+ */
+async function sniffDelimiter(file: string, handle: FileHandle): Promise<string> {
+  const buffer = Buffer.alloc(SNIFF_BYTES);
+  const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+  const head = buffer.subarray(0, bytesRead);
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw new NewsletterError(
+      'subscribers-encoding',
+      `${file} is UTF-16 text — save it as "CSV UTF-8 (comma delimited)" and load that file.`,
+    );
+  }
+  let text: string;
+  try {
+    // stream: true keeps a character cut off at the end of the sample from counting as an error.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+  } catch {
+    throw new NewsletterError(
+      'subscribers-encoding',
+      `${file} is not UTF-8 (a spreadsheet on Korean Windows saves CP949) — save it as "CSV UTF-8 (comma delimited)" and load that file.`,
+    );
+  }
+  const headerLine = (text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
+  if (headerLine.includes(',')) return ',';
+  const semicolons = headerLine.split(';').length - 1;
+  const tabs = headerLine.split('\t').length - 1;
+  if (semicolons === 0 && tabs === 0) return ',';
+  return semicolons >= tabs ? ';' : '\t';
+}
+
+interface Columns {
+  count: number;
+  email: number;
+  name: number | undefined;
+  fields: { index: number; key: string }[];
+}
+
+function readHeader(file: string, header: string[], report: LoadReport): Columns {
+  const names = header.map((cell) => cell.trim());
+  const lower = names.map((name) => name.toLowerCase());
+  const found = names.map((name) => quote(name, 40)).join(', ');
+  const emails = indexesOf(lower, 'email');
+  if (emails.length === 0) {
+    const looksLikeData = names.some((name) => name.includes('@'));
+    throw new NewsletterError(
+      'subscribers-no-email-column',
+      `${file}:1 has no \`email\` column; the columns found are ${found}. ` +
+        (looksLikeData
+          ? 'The first line looks like a subscriber — add a header row such as `email,name` above it.'
+          : 'Name the column holding the addresses `email` in the header row.'),
+    );
+  }
+  const namesCols = indexesOf(lower, 'name');
+  for (const [column, indexes] of [['email', emails], ['name', namesCols]] as const) {
+    if (indexes.length > 1) {
+      throw new NewsletterError(
+        'subscribers-duplicate-column',
+        `${file}:1 has ${indexes.length} \`${column}\` columns (columns ${indexes.map((i) => i + 1).join(' and ')}) — keep one and rename or delete the others.`,
+      );
+    }
+  }
+
+  const fields: Columns['fields'] = [];
+  const keys = new Map<string, string>();
+  names.forEach((name, index) => {
+    if (index === emails[0] || index === namesCols[0]) return;
+    const ignored = (why: string) => report.warnings.push(`${file}:1 column ${index + 1} ${quote(name, 40)} is ignored: ${why}`);
+    if (name === '') return ignored('it has no name in the header — name it to use it as a merge field');
+    const key = fieldKey(name);
+    if (key === undefined) {
+      return ignored('a merge field name needs letters a–z or digits — rename the column (e.g. `company`)');
+    }
+    const other = keys.get(key);
+    if (other !== undefined) {
+      return ignored(`it has the same merge field name \`${key}\` as column ${quote(other, 40)} — rename one of them`);
+    }
+    keys.set(key, name);
+    fields.push({ index, key });
+  });
+  return { count: header.length, email: emails[0]!, name: namesCols[0], fields };
+}
+
+function indexesOf(values: string[], wanted: string): number[] {
+  return values.flatMap((value, index) => (value === wanted ? [index] : []));
+}
+
+type RowCheck = { ok: true; recipient: Recipient } | { ok: false; problem: Omit<InvalidRow, 'line'> };
+
+function checkRow(record: string[], columns: Columns, delimiter: string): RowCheck {
+  if (record.length !== columns.count) {
+    const named = delimiter === ',' ? 'comma' : delimiter === ';' ? 'semicolon' : 'tab';
+    const example = delimiter === '\t' ? '' : ` ("Kim${delimiter} Minji")`;
+    return {
+      ok: false,
+      problem: {
+        field: 'row',
+        value: record.join(delimiter).slice(0, 200),
+        reason:
+          `has ${record.length} cells but the header has ${columns.count} — ` +
+          `put quotes around a value that contains a ${named}${example}, or fix the row`,
+      },
+    };
+  }
+  const fields: Record<string, string> = {};
+  for (const { index, key } of columns.fields) fields[key] = record[index]!;
+  const result = recipientSchema.safeParse({
+    email: record[columns.email]!,
+    name: columns.name === undefined ? undefined : record[columns.name]!,
+    fields,
+  });
+  if (!result.success) {
+    // Report the first problem; email is checked before name, so it comes first.
+    const issue = result.error.issues[0]!;
+    const field = issue.path[0] === 'fields' ? String(issue.path[1]) : String(issue.path[0]);
+    const value = field === 'email' ? record[columns.email]! : field === 'name' ? record[columns.name!]! : '';
+    return { ok: false, problem: { field, value: value.slice(0, 200), reason: issue.message } };
+  }
+  const { email, name, fields: cleanFields } = result.data;
+  return { ok: true, recipient: name === undefined ? { email, fields: cleanFields } : { email, name, fields: cleanFields } };
+}
+
+/**
+ * Tracks the line each record starts on. csv-parse's `info.lines` is the line a record
+ * ends on, and it counts a CRLF inside a quoted cell as two lines (csv-parse 7.0.3:
+ * inside quotes every CR and LF is seen as a line break), so the count drifts by one for
+ * every such cell in a Windows file. The drift is taken back here; a test with a
+ * multi-line cell in a CRLF file pins it.
+ */
+class LineCounter {
+  #crlfInCells = 0;
+
+  startOf(record: string[], info: Info): number {
+    let breaks = 0;
+    for (const cell of record) {
+      if (!cell.includes('\n') && !cell.includes('\r')) continue;
+      const crlf = cell.split('\r\n').length - 1;
+      this.#crlfInCells += crlf;
+      breaks += (cell.match(/\r\n|\r|\n/g) ?? []).length;
+    }
+    this.endLine = info.lines - this.#crlfInCells;
+    return this.endLine - breaks;
+  }
+
+  /** The line the last record read ended on (1 before any). */
+  endLine = 1;
+}
+
+function unparsable(file: string, error: CsvError, lines: LineCounter): NewsletterError {
+  // The row at fault starts after the last one read (blank lines aside).
+  const line = lines.endLine + 1;
+  const what =
+    error.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'a quoted value starting on or after this line is never closed — add the closing " or remove the stray one'
+      : error.code === 'CSV_MAX_RECORD_SIZE'
+        ? 'a row is longer than 128,000 characters, most likely because of an unclosed " — check the quotes from here on'
+        : `${error.message} — fix the quotes on this row`;
+  return new NewsletterError('subscribers-unparsable', `${file}:${line} cannot be read as CSV: ${what}.`);
+}
