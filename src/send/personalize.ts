@@ -2,16 +2,9 @@ import { z } from 'zod';
 import { MERGE_SLOT } from '../content/schema.ts';
 import { NewsletterError } from '../errors.ts';
 import type { Email } from '../render/email.ts';
+import type { Recipient } from '../subscribers/schema.ts';
 import type { Message } from '../transport/transport.ts';
 import { unsubscribeToken } from './unsubscribe-token.ts';
-
-// TODO(switch): import type { Recipient } from '../subscribers/schema.ts' once it exists;
-// this local type is structurally identical.
-export interface Recipient {
-  email: string;
-  name?: string;
-  fields: Record<string, string>;
-}
 
 const noLineBreaks = (v: string) => !/[\r\n]/.test(v);
 
