@@ -31,7 +31,6 @@ export default function Newsletter({ edition, slots = {} }: NewsletterProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
-        <meta name="x-apple-disable-message-reformatting" />
         <meta name="format-detection" content="telephone=no, date=no, address=no, email=no" />
         <title>{edition.subject}</title>
         <style>{darkModeCss()}</style>

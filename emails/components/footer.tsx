@@ -32,11 +32,12 @@ export function Footer({ edition, links }: { edition: Edition; links: FooterLink
         </Text>
       ) : null}
       <Text className="nl-muted" style={small}>
-        <strong>{edition.from.name}</strong> · {edition.contact}
+        <strong>{edition.from.name}</strong>
+        {` · ${edition.contact}`}
       </Text>
       {edition.advertisement ? (
         <Text className="nl-muted" style={small}>
-          이 메일은 {edition.from.name} 소식 받기에 동의하신 분께 보내는 광고성 정보입니다. 더 받고 싶지 않으시면 아래 수신거부를 눌러 주세요. 수신거부는 무료입니다.
+          {`이 메일은 ${edition.from.name} 소식 받기에 동의하신 분께 보내는 광고성 정보입니다. 더 받고 싶지 않으시면 아래 수신거부를 눌러 주세요. 수신거부는 무료입니다.`}
         </Text>
       ) : null}
       <Text className="nl-muted" style={small}>

@@ -15,8 +15,7 @@ export function Header({ edition }: { edition: Edition }) {
         )}
       </Link>
       <Text className="nl-muted" style={{ margin: '6px 0 0', fontSize: `${theme.size.small}px`, lineHeight: 1.5, color: theme.light.muted, wordBreak: 'keep-all' }}>
-        {publisher.tagline ? `${publisher.tagline} · ` : ''}
-        {formatDate(edition.date)}
+        {publisher.tagline ? `${publisher.tagline} · ${formatDate(edition.date)}` : formatDate(edition.date)}
       </Text>
     </Section>
   );

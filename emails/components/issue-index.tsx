@@ -7,7 +7,7 @@ export function IssueIndex({ sections }: { sections: readonly EditionSection[] }
   return (
     <Section className="nl-soft" style={{ backgroundColor: theme.light.soft, borderRadius: '8px', padding: '16px 20px', margin: '8px 0 28px' }}>
       <Text className="nl-muted" style={{ margin: '0 0 8px', fontSize: `${theme.size.small}px`, fontWeight: 700, color: theme.light.muted, letterSpacing: '0.4px' }}>
-        이번 호에서 다룬 {sections.length}가지
+        {`이번 호에서 다룬 ${sections.length}가지`}
       </Text>
       <table role="presentation" width="100%" cellPadding={0} cellSpacing={0} border={0}>
         <tbody>

@@ -25,7 +25,7 @@ export function MoreLink({ label, url }: { label: string; url: string }) {
   return (
     <Text style={{ margin: '0 0 8px', fontSize: '15px', lineHeight: 1.6 }}>
       <Link href={url} className="nl-link" style={{ color: theme.light.accent, fontWeight: 700, textDecoration: 'none' }}>
-        {label} →
+        {`${label} →`}
       </Link>
     </Text>
   );

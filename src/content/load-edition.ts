@@ -58,8 +58,10 @@ export function parseEdition(source: string, file: string): LoadResult {
   if (doc.errors.length > 0) return { ok: false, problems };
 
   const frontMatter: unknown = doc.toJS() ?? {};
-  const bodyStart = yamlText.split('\n').length + 2;
-  const body = parseBody(text.slice(match[0].length), bodyStart - 1);
+  // `---`, the YAML lines, `---`: the body's first line comes after them.
+  const linesBeforeBody = yamlText.split('\n').length + 2;
+  const bodyStart = linesBeforeBody + 1;
+  const body = parseBody(text.slice(match[0].length), linesBeforeBody);
   for (const p of body.problems) at(p.line, p.field, p.message);
 
   const slug = basename(file).replace(/\.md$/i, '');
