@@ -1,0 +1,63 @@
+import { createJournal, journalCampaignId } from '../store/journal.ts';
+import type { Store } from '../store/open-store.ts';
+import { isSuppressed } from '../store/suppressions.ts';
+import type { Recipient } from '../subscribers/schema.ts';
+import type { Transport } from '../transport/transport.ts';
+
+/** What a send would do, counted before anything is sent. */
+export interface CampaignPlan {
+  /** The journal's campaign id. */
+  campaign: string;
+  /** Valid, de-duplicated rows of the list. */
+  recipients: number;
+  /** Recorded as sent by an earlier run. */
+  alreadySent: number;
+  suppressed: number;
+  /** Batches an earlier run left open, and the recipients in them: they go out again first, with their keys. */
+  openBatches: number;
+  inOpenBatches: number;
+  /** Recipients this run will send to: the open batches, then the rest of the list. */
+  toSend: number;
+  /** When the first batch of this campaign was attempted (Resend's 24 h idempotency window starts there). */
+  firstAttemptAt: string | undefined;
+  /** True when the journal already knows this campaign. */
+  resuming: boolean;
+}
+
+/**
+ * Reads the list through once, against the journal and the suppression list, so the
+ * send command can show the plan (and ask for confirmation) before sending anything.
+ * Streams: memory stays flat for any list size. Writes nothing.
+ */
+export async function planCampaign(input: {
+  slug: string;
+  transport: Transport['name'];
+  recipients: AsyncIterable<Recipient>;
+  store: Store;
+}): Promise<CampaignPlan> {
+  const journal = createJournal(input.store);
+  const campaign = journalCampaignId(input.slug, input.transport);
+  const record = journal.campaign(campaign);
+  const open = record === undefined ? [] : journal.openBatches(campaign);
+  const inOpenBatches = open.reduce((n, b) => n + b.recipients.length, 0);
+  const plan: CampaignPlan = {
+    campaign,
+    recipients: 0,
+    alreadySent: 0,
+    suppressed: 0,
+    openBatches: open.length,
+    inOpenBatches,
+    toSend: inOpenBatches,
+    firstAttemptAt: record?.firstAttemptAt,
+    resuming: record !== undefined,
+  };
+  for await (const r of input.recipients) {
+    plan.recipients++;
+    const state = record === undefined ? undefined : journal.recipientState(campaign, r.email);
+    if (state === 'sent') plan.alreadySent++;
+    else if (state === 'queued') continue; // counted with its open batch
+    else if (isSuppressed(input.store, r.email)) plan.suppressed++;
+    else plan.toSend++;
+  }
+  return plan;
+}

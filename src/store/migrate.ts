@@ -1,0 +1,93 @@
+import type { Database } from 'better-sqlite3';
+import { NewsletterError } from '../errors.ts';
+
+/**
+ * The journal's schema, one entry per version, applied in order and recorded in
+ * `PRAGMA user_version`. Never edit a shipped entry: append a new one (the unsubscribe
+ * and webhook server opens the same file and may be older or newer than this code).
+ *
+ * Times are ISO 8601 text (readable in the sqlite3 shell). Addresses are stored
+ * lower-cased in `address` (the identity: suppression and de-duplication are
+ * case-insensitive); `recipients.email` keeps the spelling the message is sent to.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: campaigns, batches, recipients, suppressions.
+  `
+  CREATE TABLE campaigns (
+    id               TEXT PRIMARY KEY,            -- the edition's slug
+    subject          TEXT NOT NULL,
+    transport        TEXT NOT NULL,               -- resend | outbox
+    status           TEXT NOT NULL CHECK (status IN ('sending', 'paused', 'stopped', 'interrupted', 'done')),
+    status_reason    TEXT,
+    scheduled_at     TEXT,                        -- --schedule, part of every payload
+    created_at       TEXT NOT NULL,
+    first_attempt_at TEXT,                        -- start of Resend's 24 h idempotency window
+    updated_at       TEXT NOT NULL,
+    invalid_rows     INTEGER NOT NULL DEFAULT 0,  -- from the list, at the last run
+    duplicate_rows   INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  CREATE TABLE batches (
+    campaign        TEXT NOT NULL REFERENCES campaigns (id),
+    seq             INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    payload_hash    TEXT NOT NULL,               -- sha256 of the messages, checked on resume
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'done', 'failed')),
+    size            INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    error           TEXT,                        -- the last failed attempt's message
+    created_at      TEXT NOT NULL,
+    last_attempt_at TEXT,
+    finished_at     TEXT,
+    PRIMARY KEY (campaign, seq)
+  ) STRICT;
+  CREATE INDEX batches_by_state ON batches (campaign, state);
+
+  CREATE TABLE recipients (
+    campaign    TEXT NOT NULL REFERENCES campaigns (id),
+    address     TEXT NOT NULL,                   -- lower-cased
+    email       TEXT NOT NULL,                   -- as in the list
+    name        TEXT,
+    fields      TEXT NOT NULL DEFAULT '{}',      -- JSON: with name, rebuilds the payload on resume
+    batch_seq   INTEGER,
+    position    INTEGER,                         -- index in its batch
+    state       TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'skipped')),
+    skip_kind   TEXT CHECK (skip_kind IN ('suppressed', 'invalid', 'duplicate')),
+    provider_id TEXT,
+    reason      TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (campaign, address)
+  ) STRICT;
+  CREATE INDEX recipients_by_batch ON recipients (campaign, batch_seq, position);
+  CREATE INDEX recipients_by_state ON recipients (campaign, state);
+
+  CREATE TABLE suppressions (
+    address    TEXT PRIMARY KEY,                 -- lower-cased
+    reason     TEXT NOT NULL CHECK (reason IN ('unsubscribed', 'bounced', 'complained', 'manual')),
+    campaign   TEXT,                             -- the campaign it came from, when known
+    source     TEXT NOT NULL,                    -- who wrote it: unsubscribe-link, webhook, cli …
+    created_at TEXT NOT NULL
+  ) STRICT;
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database up to SCHEMA_VERSION, each step in its own transaction. */
+export function migrate(db: Database, file: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new NewsletterError(
+      'journal-too-new',
+      `${file}: the journal is at schema version ${current}, newer than this newsletter (${SCHEMA_VERSION}) — update the newsletter tool, or point NEWSLETTER_DB at another file.`,
+    );
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      // user_version cannot be bound as a parameter; `version` is our own integer.
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { NewsletterError } from '../errors.ts';
+import type { Store } from './open-store.ts';
+
+/**
+ * Addresses that must never be sent to again, in every campaign: they unsubscribed,
+ * bounced, complained, or were removed by hand. The send loop reads this table; the
+ * unsubscribe/webhook server writes it, in the same database file (WAL lets both run).
+ * Addresses are compared case-insensitively (stored lower-cased).
+ */
+export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
+export type SuppressionReason = (typeof suppressionReasons)[number];
+
+export const suppressionInputSchema = z.object({
+  address: z.string().trim().min(3).includes('@', { message: 'must be an email address' }),
+  reason: z.enum(suppressionReasons),
+  /** The campaign the unsubscribe link or the bounce came from, when known. */
+  campaign: z.string().min(1).optional(),
+  /** Who wrote it, for the record: `unsubscribe-link`, `webhook`, `cli` … */
+  source: z.string().min(1),
+  /** When, in ms since the epoch (the caller's clock). */
+  at: z.number().finite(),
+});
+export type SuppressionInput = z.input<typeof suppressionInputSchema>;
+
+export interface Suppression {
+  address: string;
+  reason: SuppressionReason;
+  campaign: string | undefined;
+  source: string;
+  createdAt: string;
+}
+
+/** True when the address (any case) is suppressed. */
+export function isSuppressed(store: Store, address: string): boolean {
+  return statements(store).get.get(address.toLowerCase()) !== undefined;
+}
+
+/**
+ * Records a suppression. The first record wins: a later bounce does not overwrite an
+ * unsubscribe (the original reason and date are what an audit asks for).
+ * Returns whether the address was newly added.
+ */
+export function suppress(store: Store, input: SuppressionInput): { added: boolean } {
+  const parsed = suppressionInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new NewsletterError(
+      'bad-suppression',
+      'Cannot record the suppression:',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  const s = parsed.data;
+  const result = statements(store).insert.run({
+    address: s.address.toLowerCase(),
+    reason: s.reason,
+    campaign: s.campaign ?? null,
+    source: s.source,
+    created_at: new Date(s.at).toISOString(),
+  });
+  return { added: result.changes === 1 };
+}
+
+/** Every suppression, oldest first; optionally only one reason. */
+export function listSuppressions(store: Store, options: { reason?: SuppressionReason } = {}): Suppression[] {
+  const rows = (options.reason === undefined ? statements(store).all.all() : statements(store).byReason.all(options.reason)) as Row[];
+  return rows.map((r) => ({ address: r.address, reason: r.reason, campaign: r.campaign ?? undefined, source: r.source, createdAt: r.created_at }));
+}
+
+/** Lifts a suppression (say, a re-subscribe). Returns whether there was one. */
+export function removeSuppression(store: Store, address: string): boolean {
+  return statements(store).remove.run(address.toLowerCase()).changes === 1;
+}
+
+/** How many addresses are suppressed, by reason. */
+export function countSuppressions(store: Store): Record<SuppressionReason, number> {
+  const counts: Record<SuppressionReason, number> = { unsubscribed: 0, bounced: 0, complained: 0, manual: 0 };
+  for (const row of statements(store).counts.all() as { reason: SuppressionReason; n: number }[]) counts[row.reason] = row.n;
+  return counts;
+}
+
+interface Row {
+  address: string;
+  reason: SuppressionReason;
+  campaign: string | null;
+  source: string;
+  created_at: string;
+}
+
+// Prepared once per database: the send loop asks isSuppressed for every recipient.
+const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
+function statements(store: Store) {
+  let s = cache.get(store.db);
+  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
+  return s;
+}
+
+function prepare(db: Store['db']) {
+  return {
+    get: db.prepare('SELECT 1 FROM suppressions WHERE address = ?').pluck(),
+    insert: db.prepare(
+      `INSERT INTO suppressions (address, reason, campaign, source, created_at)
+       VALUES (@address, @reason, @campaign, @source, @created_at)
+       ON CONFLICT (address) DO NOTHING`,
+    ),
+    all: db.prepare('SELECT * FROM suppressions ORDER BY created_at, address'),
+    byReason: db.prepare('SELECT * FROM suppressions WHERE reason = ? ORDER BY created_at, address'),
+    remove: db.prepare('DELETE FROM suppressions WHERE address = ?'),
+    counts: db.prepare('SELECT reason, count(*) AS n FROM suppressions GROUP BY reason'),
+  };
+}
