@@ -5,6 +5,8 @@ import type { Command } from './cli.ts';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./build.ts'),
+  send: () => import('./send.ts'),
+  status: () => import('./status.ts'),
 };
 
 function usage(): string {

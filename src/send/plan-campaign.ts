@@ -4,6 +4,24 @@ import { isSuppressed } from '../store/suppressions.ts';
 import type { Recipient } from '../subscribers/schema.ts';
 import type { Transport } from '../transport/transport.ts';
 
+/** Resend keeps an idempotency key for 24 hours. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The warning for a resume past Resend's idempotency window, or undefined. Shown in
+ * the plan (before confirming) and kept in the send report.
+ */
+export function lateResumeWarning(firstAttemptAt: string | undefined, now: number): string | undefined {
+  if (firstAttemptAt === undefined) return undefined;
+  const age = now - Date.parse(firstAttemptAt);
+  if (!(age > IDEMPOTENCY_WINDOW_MS)) return undefined;
+  return (
+    `This campaign was first sent ${Math.floor(age / 3_600_000)} h ago, past Resend's 24 h idempotency window: ` +
+    'a batch that was in flight when the last run stopped is sent again, and Resend may no longer recognise it, ' +
+    'so those recipients could get the email twice. Recipients recorded as sent are still skipped.'
+  );
+}
+
 /** What a send would do, counted before anything is sent. */
 export interface CampaignPlan {
   /** The journal's campaign id. */

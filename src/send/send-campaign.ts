@@ -9,6 +9,7 @@ import { TransportError, type Message, type Transport } from '../transport/trans
 import { backoffDelay } from './backoff.ts';
 import { idempotencyKey, payloadHash } from './batch-identity.ts';
 import type { Clock } from './clock.ts';
+import { lateResumeWarning } from './plan-campaign.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 export interface SendCampaignOptions {
@@ -95,9 +96,6 @@ export interface SendReport {
 
 /** Failures listed one by one in the report; past this they are only counted (the journal has all). */
 export const MAX_FAILED_LISTED = 1000;
-
-/** Resend keeps an idempotency key for 24 hours. */
-const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** One batch on its way: the same key and messages on every attempt, in every run. */
 interface Batch {
@@ -196,17 +194,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
   const stopping = () => wake.aborted;
 
   // --- The campaign record --------------------------------------------------------------
-  const previous = journal.campaign(campaign);
-  if (previous?.firstAttemptAt !== undefined) {
-    const age = clock.now() - Date.parse(previous.firstAttemptAt);
-    if (age > IDEMPOTENCY_WINDOW_MS && transport.name === 'resend') {
-      warn(
-        `This campaign was first sent ${Math.floor(age / 3_600_000)} h ago, past Resend's 24 h idempotency window: ` +
-          'a batch that was in flight when the last run stopped is sent again, and Resend may no longer recognise it, ' +
-          'so those recipients could get the email twice. Recipients recorded as sent are still skipped.',
-      );
-    }
-  }
+  const late = transport.name === 'resend' ? lateResumeWarning(journal.campaign(campaign)?.firstAttemptAt, clock.now()) : undefined;
+  if (late !== undefined) warn(late);
   if (!dryRun) {
     journal.beginCampaign({ id: campaign, subject: email.subject, transport: transport.name, ...(options.scheduledAt === undefined ? {} : { scheduledAt: options.scheduledAt }), at: clock.now() });
   }

@@ -1,0 +1,335 @@
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { resolveConfig, type Config } from '../src/config.ts';
+import { loadEdition } from '../src/content/load-edition.ts';
+import type { Edition } from '../src/content/schema.ts';
+import { NewsletterError } from '../src/errors.ts';
+import { renderEmail } from '../src/render/render-email.ts';
+import { systemClock } from '../src/send/clock.ts';
+import { formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
+import { createPersonalizer, type CampaignIdentity } from '../src/send/personalize.ts';
+import { lateResumeWarning, planCampaign, type CampaignPlan } from '../src/send/plan-campaign.ts';
+import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { describeInvalidRow, readSubscribers, type LoadReport } from '../src/subscribers/load-subscribers.ts';
+import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
+import { createOutboxTransport } from '../src/transport/outbox.ts';
+import { createResendTransport } from '../src/transport/resend.ts';
+import type { Transport } from '../src/transport/transport.ts';
+import { numberFlag, parseFlags, type Command } from './cli.ts';
+
+export const command: Command = {
+  summary: 'send an edition to a subscriber list, through Resend or the local outbox',
+  help: `Usage: npx newsletter send <edition.md> --to <list.csv> [options]
+
+Sends the edition to every subscriber on the list exactly once, paced to
+Resend's rate limit, with retries. Every batch is recorded in the journal
+(NEWSLETTER_DB, default data/newsletter.db) before and after it is sent, so
+after a crash, Ctrl-C or a pause, running the same command again resumes:
+nobody is sent twice, nobody is left out.
+
+It shows the plan first (recipients, duplicates, invalid rows, suppressed,
+already sent). Through Resend it then asks for confirmation (--yes without a
+terminal); the outbox and --dry-run go ahead.
+
+Options:
+  --to <list.csv>         the subscribers (header row; email, optional name, merge fields)
+  --transport <name>      resend or outbox (default: resend when RESEND_API_KEY is set)
+  --dry-run               everything but the transport: nothing sent, nothing recorded
+  --test <a@x,b@y>        send only to these addresses, subject marked as a test,
+                          not recorded as the campaign (--to is then optional)
+  --schedule <ISO time>   Resend delivers at this time (e.g. 2025-07-08T09:00:00+09:00)
+  --rate <n>              requests per second (default 10, Resend's limit; 100 emails each)
+  --strict                refuse the list if any row is invalid, instead of skipping it
+  --yes                   confirm a Resend send without a prompt
+  --json                  print the plan and the report as JSON
+  -h, --help              show this help
+
+Environment:
+  RESEND_API_KEY          sends through Resend (unset: the outbox, out/outbox/<slug>/)
+  NEWSLETTER_SECRET       signs the unsubscribe links (required for Resend)
+  NEWSLETTER_PUBLIC_URL   https base of the unsubscribe links (required for Resend)
+  NEWSLETTER_DB           the journal (default data/newsletter.db)
+
+Exit status: 0 when every intended recipient was sent; 1 otherwise (failed,
+paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
+
+  async run(argv) {
+    const { values, positionals } = parseFlags('send', argv, {
+      to: { type: 'string' },
+      transport: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      test: { type: 'string' },
+      schedule: { type: 'string' },
+      rate: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    });
+    const file = positionals[0];
+    if (file === undefined || positionals.length > 1) {
+      throw usage('give exactly one edition file, e.g. `npx newsletter send content/2025-07-08-ai-issues-2025-h1.md --to content/subscribers.sample.csv`.');
+    }
+    const json = values.json === true;
+    const dryRun = values['dry-run'] === true;
+    const testAddresses = values.test === undefined ? undefined : parseTestAddresses(values.test);
+    if (values.to === undefined && testAddresses === undefined) throw usage('--to <list.csv> is required (or --test a@x,b@y for a test send).');
+    const rate = numberFlag('send', 'rate', values.rate, 0.1);
+    const config = resolveConfig(process.env, rate === undefined ? {} : { ratePerSecond: rate });
+    // Human lines go to stdout; with --json, stdout holds only the JSON, so they go to stderr.
+    const say = (line: string) => (json ? console.error(line) : console.log(line));
+
+    // --- Which transport, and is it allowed to start ----------------------------------
+    const transportName = pickTransport(values.transport, config);
+    if (transportName === 'resend') requireResendConfig(config);
+    const scheduledAt = values.schedule === undefined ? undefined : parseSchedule(values.schedule, transportName);
+
+    // --- The edition, rendered once ---------------------------------------------------
+    const edition = await loadEdition(file);
+    const email = await renderEmail(edition);
+    const identity: CampaignIdentity = {
+      id: edition.slug,
+      from: mailbox(edition.from.name, edition.from.email),
+      ...(edition.replyTo === undefined ? {} : { replyTo: edition.replyTo }),
+      publicUrl: config.publicUrl ?? config.devPublicUrl,
+      unsubscribeMailto: unsubscribeMailbox(edition),
+      secret: config.secret ?? config.devSecret,
+      ...(testAddresses === undefined ? {} : { test: true }),
+    };
+    const personalize = createPersonalizer(email, identity);
+    const outboxDir = join(config.outboxDir, transportDirName(edition.slug, testAddresses !== undefined));
+    if (values.transport === undefined && transportName === 'outbox') {
+      say(
+        `No RESEND_API_KEY set: writing to the local outbox ${outboxDir}/ instead of sending` +
+          (config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends).' : '.'),
+      );
+    } else if (transportName === 'outbox' && config.secret === undefined) {
+      say(`Writing to the local outbox ${outboxDir}/ with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends).`);
+    }
+
+    // A test send gets a journal of its own that vanishes with the process: it is not the
+    // campaign, and must not make the real send skip the testers as "already sent".
+    const store = openStore(testAddresses === undefined ? config.dbPath : ':memory:');
+    const transport = createTransport(transportName, config, outboxDir);
+    try {
+      // --- The plan: a first pass over the list, nothing sent --------------------------
+      let listReport: LoadReport | undefined;
+      const listFor = (): AsyncIterable<Recipient> => {
+        if (testAddresses !== undefined) return iterate(testAddresses);
+        const read = readSubscribers(values.to as string, { strict: values.strict === true });
+        listReport = read.report;
+        return read.recipients;
+      };
+      const plan = await planCampaign({ slug: edition.slug, transport: transportName, recipients: listFor(), store });
+      const planReport = listReport;
+      const warnings = [
+        ...(planReport?.warnings ?? []),
+        ...(transportName === 'resend' ? [lateResumeWarning(plan.firstAttemptAt, systemClock.now())].filter((w) => w !== undefined) : []),
+      ];
+      if (!json) {
+        if (testAddresses !== undefined) {
+          say(`Test send of ${edition.slug} to ${testAddresses.map((r) => r.email).join(', ')} through ${transportName}: subject marked as a test, not recorded as the campaign.`);
+        } else {
+          const list = planReport === undefined ? undefined : {
+            file: planReport.file,
+            rows: planReport.rows,
+            duplicates: planReport.duplicates,
+            invalidCount: planReport.invalidCount,
+            invalidLines: planReport.invalid.slice(0, 10).map((row) => describeInvalidRow(planReport.file, row)),
+          };
+          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(list === undefined ? {} : { list }), warnings })) say(line);
+        }
+        if (scheduledAt !== undefined) say(`  scheduled at  ${scheduledAt} (Resend delivers then)`);
+      }
+      if (plan.toSend === 0) {
+        const nothing = { plan, report: undefined, message: 'Nothing to send: every recipient is already sent or skipped.' };
+        if (json) console.log(JSON.stringify(nothing));
+        else say(nothing.message);
+        return 0;
+      }
+
+      // --- Confirmation: only a real send through Resend asks ---------------------------
+      if (transportName === 'resend' && !dryRun && testAddresses === undefined && values.yes !== true) {
+        await confirm(plan);
+      }
+
+      // --- The send -----------------------------------------------------------------------
+      const progressOnTty = process.stderr.isTTY === true && !json;
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts > 1) {
+          // A second Ctrl-C is a crash on purpose: the journal still makes the next run safe.
+          process.stderr.write('\nQuitting now. Batches in flight stay open in the journal and go out again (same keys) on the next run.\n');
+          process.exit(130);
+        }
+        controller.abort();
+        process.stderr.write('\nStopping: the batches in flight finish and are recorded… (Ctrl-C again to quit at once)\n');
+      };
+      process.on('SIGINT', onSigint);
+      let lastPlain = 0;
+      let barShown = false;
+      const clearBar = () => {
+        if (barShown) process.stderr.write('\r\x1b[K');
+        barShown = false;
+      };
+      // The second pass over the list: the one that sends.
+      const recipients = listFor();
+      const sendListReport = listReport;
+      let report: SendReport;
+      try {
+        report = await sendCampaign({
+          email,
+          recipients,
+          ...(sendListReport === undefined ? {} : { listReport: sendListReport }),
+          personalize,
+          transport,
+          store,
+          clock: systemClock,
+          dryRun,
+          ...(scheduledAt === undefined ? {} : { scheduledAt }),
+          ...(testAddresses === undefined ? {} : { keyNonce: `test-${systemClock.now()}` }),
+          rate: config.ratePerSecond,
+          rateMarginMs: config.rateMarginMs,
+          batchSize: config.batchSize,
+          concurrency: config.concurrency,
+          maxConsecutiveFailures: config.maxConsecutiveFailures,
+          backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
+          signal: controller.signal,
+          onProgress(p) {
+            if (progressOnTty) {
+              process.stderr.write(`\r\x1b[K${formatProgress(p, plan.toSend, { bar: true })}`);
+              barShown = true;
+            } else if (!json && systemClock.now() - lastPlain >= 2000) {
+              lastPlain = systemClock.now();
+              console.error(formatProgress(p, plan.toSend, { bar: false }));
+            }
+          },
+          onNotice(message) {
+            if (warnings.includes(message)) return; // already in the plan
+            clearBar();
+            console.error(message);
+          },
+        });
+      } finally {
+        process.off('SIGINT', onSigint);
+        clearBar();
+      }
+
+      // --- The report ---------------------------------------------------------------------
+      const resume = `npx newsletter send ${argv.map(shellQuote).join(' ')}`;
+      if (json) {
+        console.log(JSON.stringify({ plan, report, ...(report.paused || report.stopped ? { resume } : {}) }));
+      } else {
+        for (const line of formatReport(report, { resume, test: testAddresses !== undefined })) say(line);
+        if (transportName === 'outbox' && !dryRun) say(`Outbox: ${outboxDir}/`);
+      }
+      if (report.interrupted) return 130;
+      return report.failedCount === 0 && report.paused === undefined && report.stopped === undefined ? 0 : 1;
+    } finally {
+      await transport.close();
+      store.close();
+    }
+  },
+};
+
+function usage(message: string): NewsletterError {
+  return new NewsletterError('bad-flag', `newsletter send: ${message} See \`npx newsletter send --help\`.`);
+}
+
+function pickTransport(flag: string | undefined, config: Config): 'resend' | 'outbox' {
+  if (flag === undefined) return config.resendApiKey === undefined ? 'outbox' : 'resend';
+  if (flag === 'resend' || flag === 'outbox') return flag;
+  throw usage(`--transport must be resend or outbox, got \`${flag}\`.`);
+}
+
+/** Sending through Resend reaches real people: refuse to start with links that cannot work. */
+function requireResendConfig(config: Config): void {
+  const problems: string[] = [];
+  if (config.resendApiKey === undefined) problems.push('RESEND_API_KEY is not set — create an API key in the Resend dashboard and export it, or use --transport outbox.');
+  if (config.secret === undefined) {
+    problems.push('NEWSLETTER_SECRET is not set — it signs the unsubscribe links; set it to a long random string (e.g. `openssl rand -base64 32`) and keep it: changing it breaks the links already sent.');
+  } else if (config.secret.length < 16) {
+    problems.push('NEWSLETTER_SECRET is shorter than 16 characters — use a long random string (e.g. `openssl rand -base64 32`).');
+  }
+  if (config.publicUrl === undefined) {
+    problems.push('NEWSLETTER_PUBLIC_URL is not set — the https address where the unsubscribe page is served, such as https://news.may-i.io.');
+  } else if (!config.publicUrl.startsWith('https://')) {
+    problems.push(`NEWSLETTER_PUBLIC_URL must be an https:// URL for real sends (one-click unsubscribe, RFC 8058), got \`${config.publicUrl}\`.`);
+  }
+  if (problems.length > 0) throw new NewsletterError('resend-config', 'Refusing to send through Resend:', problems);
+}
+
+function parseSchedule(value: string, transport: 'resend' | 'outbox'): string {
+  if (transport === 'outbox') {
+    throw usage('--schedule works only through Resend (the provider holds the email until then); the outbox writes files now. Drop --schedule, or send with --transport resend.');
+  }
+  // A zone is required: "09:00" alone would mean the sending machine's zone, not the reader's.
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const time = Date.parse(value);
+  if (!iso.test(value) || !Number.isFinite(time)) {
+    throw usage(`--schedule must be an ISO 8601 time with a zone, such as 2025-07-08T09:00:00+09:00, got \`${value}\`.`);
+  }
+  if (time <= systemClock.now()) throw usage(`--schedule ${value} is in the past — give a future time, or leave --schedule out to send now.`);
+  // Normalized, so the payload (and so the batch keys) is the same however it was written.
+  return new Date(time).toISOString();
+}
+
+function parseTestAddresses(value: string): Recipient[] {
+  const addresses = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  if (addresses.length === 0) throw usage('--test needs at least one address, such as --test me@example.com,you@example.com.');
+  return addresses.map((address) => {
+    const parsed = recipientSchema.safeParse({ email: address, fields: {} });
+    if (!parsed.success) throw usage(`--test: ${parsed.error.issues[0]?.message ?? `\`${address}\` is not an email address`}.`);
+    return parsed.data;
+  });
+}
+
+function createTransport(name: 'resend' | 'outbox', config: Config, outboxDir: string): Transport {
+  if (name === 'outbox') return createOutboxTransport({ dir: outboxDir });
+  return createResendTransport({
+    apiKey: config.resendApiKey as string,
+    ...(config.resendBaseUrl === undefined ? {} : { baseUrl: config.resendBaseUrl }),
+    timeoutMs: config.timeoutMs,
+  });
+}
+
+function transportDirName(slug: string, test: boolean): string {
+  return test ? `${slug}-test` : slug;
+}
+
+/** `Name <address>`, the name quoted when it holds a character that would break the header. */
+function mailbox(name: string, address: string): string {
+  return /[",;:<>@()[\]\\]/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}" <${address}>` : `${name} <${address}>`;
+}
+
+/** The `mailto:` unsubscribe goes where replies go: a person (or a rule) handles it there. */
+function unsubscribeMailbox(edition: Edition): string {
+  return edition.replyTo ?? edition.from.email;
+}
+
+async function confirm(plan: CampaignPlan): Promise<void> {
+  const question = `Send ${plan.toSend.toLocaleString('en-US')} emails through Resend now? [y/N] `;
+  if (process.stdin.isTTY !== true) {
+    throw new NewsletterError(
+      'needs-confirmation',
+      `Not sending: a send through Resend needs confirmation, and there is no terminal to ask in. Check the plan above, then run the same command with --yes.`,
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(question)).trim().toLowerCase();
+    if (answer !== 'y' && answer !== 'yes') throw new NewsletterError('not-confirmed', 'Not sent: not confirmed. Nothing was sent.');
+  } finally {
+    rl.close();
+  }
+}
+
+async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,62 @@
+import { basename } from 'node:path';
+import { resolveConfig } from '../src/config.ts';
+import { NewsletterError } from '../src/errors.ts';
+import { formatSummary } from '../src/send/format-report.ts';
+import { createJournal, journalCampaignId, type CampaignSummary } from '../src/store/journal.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { countSuppressions } from '../src/store/suppressions.ts';
+import { parseFlags, type Command } from './cli.ts';
+
+export const command: Command = {
+  summary: "print a campaign's journal: sent, failed, skipped, open batches",
+  help: `Usage: npx newsletter status [<campaign>] [--json]
+
+Prints what the journal (NEWSLETTER_DB, default data/newsletter.db) knows of a
+campaign: its status, recipients sent, failed (with reasons), queued and
+skipped, and batches open for a resume. <campaign> is the edition's slug
+(its file name without .md) or the edition file itself; outbox runs are
+listed next to the real send. Without <campaign>, lists every campaign.
+
+Options:
+  --json       print as JSON
+  -h, --help   show this help`,
+
+  async run(argv) {
+    const { values, positionals } = parseFlags('status', argv, { json: { type: 'boolean', default: false } });
+    if (positionals.length > 1) throw new NewsletterError('bad-flag', 'newsletter status: give at most one campaign. See `npx newsletter status --help`.');
+    const config = resolveConfig(process.env);
+    const store = openStore(config.dbPath);
+    try {
+      const journal = createJournal(store);
+      const arg = positionals[0];
+      if (arg === undefined) {
+        const campaigns = journal.campaigns();
+        if (values.json) console.log(JSON.stringify({ campaigns, suppressions: countSuppressions(store) }));
+        else if (campaigns.length === 0) console.log(`No campaigns in ${config.dbPath} yet.`);
+        else for (const c of campaigns) console.log(`${c.id}  ${c.status}  ${c.updatedAt}  ${c.subject}`);
+        return 0;
+      }
+      const slug = basename(arg).replace(/\.md$/i, '');
+      // The real send and its outbox previews, whichever exist; `x@outbox` names one directly.
+      const ids = slug.endsWith('@outbox') ? [slug] : [journalCampaignId(slug, 'resend'), journalCampaignId(slug, 'outbox')];
+      const summaries = ids.map((id) => journal.summary(id)).filter((s): s is CampaignSummary => s !== undefined);
+      if (summaries.length === 0) {
+        const known = journal.campaigns().map((c) => c.id);
+        throw new NewsletterError(
+          'unknown-campaign',
+          `${config.dbPath}: no campaign \`${slug}\` in the journal — ${known.length === 0 ? 'nothing has been sent with this journal yet (is NEWSLETTER_DB the same as when you sent?)' : `known campaigns: ${known.join(', ')}`}.`,
+        );
+      }
+      if (values.json) {
+        console.log(JSON.stringify({ campaigns: summaries, suppressions: countSuppressions(store) }));
+      } else {
+        console.log(summaries.map((s) => formatSummary(s).join('\n')).join('\n\n'));
+        const s = countSuppressions(store);
+        console.log(`\nSuppressed addresses (all campaigns): unsubscribed ${s.unsubscribed} · bounced ${s.bounced} · complained ${s.complained} · manual ${s.manual}`);
+      }
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
