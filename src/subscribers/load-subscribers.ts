@@ -46,6 +46,8 @@ export const MAX_INVALID_REPORTED = 1000;
 
 /** How much of the file is read up front to pick the delimiter and check the encoding. */
 const SNIFF_BYTES = 64 * 1024;
+/** The most rows the de-duplication table is sized for up front (32 MB); it grows past that. */
+const MAX_ESTIMATED_ROWS = 2_000_000;
 
 /** `list.csv:17 email: "foo@" is not an email address (…) — fix or delete the row` */
 export function describeInvalidRow(file: string, row: InvalidRow): string {
@@ -104,7 +106,8 @@ async function* streamRecipients(file: string, strict: boolean, report: LoadRepo
   let input: ReturnType<FileHandle['createReadStream']> | undefined;
   let parser: ReturnType<typeof parse> | undefined;
   try {
-    report.delimiter = await sniffDelimiter(file, handle);
+    const sniffed = await sniffList(file, handle);
+    report.delimiter = sniffed.delimiter;
     // autoClose off: the handle is closed below, once, however the iteration ends.
     input = handle.createReadStream({ start: 0, autoClose: false });
     parser = parse({
@@ -124,7 +127,7 @@ async function* streamRecipients(file: string, strict: boolean, report: LoadRepo
     input.pipe(parser);
 
     const lines = new LineCounter();
-    const seen = new AddressSet();
+    const seen = new AddressSet(sniffed.estimatedRows);
     let columns: Columns | undefined;
 
     try {
@@ -200,14 +203,15 @@ async function openList(file: string): Promise<FileHandle> {
 }
 
 /**
- * Picks the delimiter from the header line: a spreadsheet set to a European or Korean
- * locale may save "CSV" with semicolons, and "Unicode text" is tab-separated. Commas win
- * whenever the header has one outside quotes. Also refuses UTF-16 and non-UTF-8 files,
- * which would otherwise load as mojibake (Excel on Korean Windows saves CSV as CP949).
+ * Reads the head of the file to pick the delimiter from the header line: a spreadsheet
+ * set to a European or Korean locale may save "CSV" with semicolons, and "Unicode text"
+ * is tab-separated. Commas win whenever the header has one outside quotes. Also refuses
+ * UTF-16 and non-UTF-8 files, which would otherwise load as mojibake (Excel on Korean
+ * Windows saves CSV as CP949), and estimates the number of rows from the file size.
  */
-async function sniffDelimiter(file: string, handle: FileHandle): Promise<string> {
+async function sniffList(file: string, handle: FileHandle): Promise<{ delimiter: string; estimatedRows: number }> {
   const buffer = Buffer.alloc(SNIFF_BYTES);
-  const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+  const [{ bytesRead }, { size }] = await Promise.all([handle.read(buffer, 0, SNIFF_BYTES, 0), handle.stat()]);
   const head = buffer.subarray(0, bytesRead);
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     throw new NewsletterError(
@@ -225,12 +229,14 @@ async function sniffDelimiter(file: string, handle: FileHandle): Promise<string>
       `${file} is not UTF-8 (a spreadsheet on Korean Windows saves CP949) — save it as "CSV UTF-8 (comma delimited)" and load that file.`,
     );
   }
+  const sampleLines = text.split('\n').length;
+  const estimatedRows = Math.min(MAX_ESTIMATED_ROWS, Math.ceil((size / Math.max(1, bytesRead)) * sampleLines));
+
   const headerLine = (text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
-  if (headerLine.includes(',')) return ',';
   const semicolons = headerLine.split(';').length - 1;
   const tabs = headerLine.split('\t').length - 1;
-  if (semicolons === 0 && tabs === 0) return ',';
-  return semicolons >= tabs ? ';' : '\t';
+  const delimiter = headerLine.includes(',') || (semicolons === 0 && tabs === 0) ? ',' : semicolons >= tabs ? ';' : '\t';
+  return { delimiter, estimatedRows };
 }
 
 interface Columns {
