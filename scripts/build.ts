@@ -1,12 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadEdition } from '../src/content/load-edition.ts';
+import { NewsletterError } from '../src/errors.ts';
 import { buildEdition } from '../src/render/build-edition.ts';
+import { ENGINES, type Engine } from '../src/render/render-email.ts';
 import { parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
   summary: 'render an edition to email.html, email.txt and web.html',
-  help: `Usage: npx newsletter build <edition.md> [--out dir]
+  help: `Usage: npx newsletter build <edition.md> [--out dir] [--engine react|mjml]
 
 Renders an edition and writes <out>/<slug>/email.html (with merge slots),
 email.txt (the plain-text part) and web.html (the standalone web version).
@@ -14,21 +16,27 @@ Prints the subject, the HTML size against Gmail's ~102 KB clipping limit,
 and any warnings.
 
 Options:
-  --out <dir>   where to write (default: out)
-  --json        print the result as JSON
-  -h, --help    show this help`,
+  --out <dir>       where to write (default: out)
+  --engine <name>   react or mjml: the template engine, overriding the edition's
+                    \`engine:\` front matter (default: the edition's, else react)
+  --json            print the result as JSON
+  -h, --help        show this help`,
   async run(argv) {
     const { values, positionals } = parseFlags('build', argv, {
       out: { type: 'string', default: 'out' },
       json: { type: 'boolean', default: false },
+      engine: { type: 'string' },
     });
+    const engine = engineFlag('build', values.engine);
     const file = positionals[0];
     if (!file || positionals.length > 1) {
       console.error('newsletter build: give exactly one edition file, e.g. `npx newsletter build content/2025-07-08-ai-issues-2025-h1.md`.');
       return 2;
     }
     const started = performance.now();
-    const edition = await loadEdition(file);
+    const loaded = await loadEdition(file);
+    // The flag wins over the front matter; renderEmail reads the engine from the edition.
+    const edition = engine ? { ...loaded, engine } : loaded;
     const built = await buildEdition(edition);
     const renderMs = performance.now() - started;
     const dir = join(values.out ?? 'out', edition.slug);
@@ -39,11 +47,12 @@ Options:
       writeFile(join(dir, 'web.html'), built.web),
     ]);
     if (values.json) {
-      console.log(JSON.stringify({ slug: edition.slug, dir, subject: built.email.subject, htmlBytes: built.htmlBytes, textBytes: built.textBytes, warnings: built.warnings, renderMs: Math.round(renderMs) }));
+      console.log(JSON.stringify({ slug: edition.slug, dir, engine: edition.engine, subject: built.email.subject, htmlBytes: built.htmlBytes, textBytes: built.textBytes, warnings: built.warnings, renderMs: Math.round(renderMs) }));
       return 0;
     }
     console.log(`Built ${edition.slug} → ${relative(process.cwd(), dir) || dir}/{email.html,email.txt,web.html}`);
     console.log(`  subject  ${built.email.subject}`);
+    console.log(`  engine   ${edition.engine}`);
     console.log(`  html     ${formatKb(built.htmlBytes)} of Gmail's ~102 KB clip (${Math.round((built.htmlBytes / GMAIL_CLIP_BYTES) * 100)}%)`);
     console.log(`  text     ${formatKb(built.textBytes)}`);
     console.log(`  time     ${Math.round(renderMs)} ms`);
@@ -53,6 +62,16 @@ Options:
 };
 
 const GMAIL_CLIP_BYTES = 102 * 1024;
+
+/** Reads `--engine`, quoting the bad value. (build, check, send and dev all take it.) */
+export function engineFlag(command: string, value: string | undefined): Engine | undefined {
+  if (value === undefined) return undefined;
+  const engine = ENGINES.find((name) => name === value);
+  if (!engine) {
+    throw new NewsletterError('bad-flag', `newsletter ${command}: expected --engine to be one of ${ENGINES.join(', ')}, got \`${value}\`.`);
+  }
+  return engine;
+}
 
 function formatKb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;

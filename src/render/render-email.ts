@@ -1,8 +1,18 @@
 import { render } from '@react-email/render';
 import Newsletter, { MSO_CLOSE, MSO_OPEN } from '../../emails/newsletter.tsx';
-import type { Edition } from '../content/schema.ts';
+import { frontMatterSchema, type Edition } from '../content/schema.ts';
 import type { Email } from './email.ts';
+import { renderMjml } from './render-mjml.ts';
 import { renderText } from './render-text.ts';
+
+/** The template engines, from the front-matter schema: `react` (the default) and `mjml`. */
+export const ENGINES = frontMatterSchema.shape.engine.unwrap().options;
+export type Engine = Edition['engine'];
+
+export interface RenderOptions {
+  /** Overrides the edition's `engine` front matter (`--engine` on the command line). @default edition.engine */
+  engine?: Engine;
+}
 
 /**
  * Outlook's Word engine ignores `max-width`, so the fluid 600 px column would stretch
@@ -14,11 +24,14 @@ const GHOST_OPEN =
   '<!--[if mso]><table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->';
 const GHOST_CLOSE = '<!--[if mso]></td></tr></table><![endif]-->';
 
-/** Renders an edition once, with merge slots left in for the send step to fill. */
-export async function renderEmail(edition: Edition): Promise<Email> {
-  const html = (await render(Newsletter({ edition })))
-    .replace(MSO_OPEN, GHOST_OPEN)
-    .replace(MSO_CLOSE, GHOST_CLOSE);
+/**
+ * Renders an edition once, with merge slots left in for the send step to fill. Only the
+ * HTML depends on the engine: the text part is built from the edition, and nothing past
+ * this function knows which engine made the email.
+ */
+export async function renderEmail(edition: Edition, options: RenderOptions = {}): Promise<Email> {
+  const engine = options.engine ?? edition.engine;
+  const html = engine === 'mjml' ? await renderMjml(edition) : await renderReact(edition);
   return {
     slug: edition.slug,
     subject: edition.subject,
@@ -27,4 +40,8 @@ export async function renderEmail(edition: Edition): Promise<Email> {
     text: renderText(edition),
     greeting: edition.greeting,
   };
+}
+
+async function renderReact(edition: Edition): Promise<string> {
+  return (await render(Newsletter({ edition }))).replace(MSO_OPEN, GHOST_OPEN).replace(MSO_CLOSE, GHOST_CLOSE);
 }
