@@ -11,7 +11,7 @@ import { fieldKey, quote, recipientSchema, type Recipient } from './schema.ts';
  */
 
 export interface InvalidRow {
-  /** 1-based line in the file where the row starts (the header is line 1). */
+  /** 1-based line of the file where the row starts (the first line of the file is 1). */
   line: number;
   /** `email`, `name`, a merge field name, or `row` when the row itself is malformed. */
   field: string;
@@ -133,12 +133,12 @@ async function* streamRecipients(file: string, strict: boolean, report: LoadRepo
     try {
       for await (const record of parser as AsyncIterable<string[]>) {
         const line = lines.next(record);
-        if (columns === undefined) {
-          columns = readHeader(file, record, report);
-          continue;
-        }
         // Rows of empty cells (",,," as spreadsheets export trailing rows) count as blank lines.
         if (record.every((cell) => cell.trim() === '')) continue;
+        if (columns === undefined) {
+          columns = readHeader(file, line, record, report);
+          continue;
+        }
         report.rows++;
 
         const checked = checkRow(record, columns, report.delimiter);
@@ -195,11 +195,14 @@ async function openList(file: string): Promise<FileHandle> {
     if (code === 'ENOENT') {
       throw new NewsletterError('subscribers-missing', `${file} does not exist — check the path given to --to.`);
     }
-    throw new NewsletterError(
-      'subscribers-unreadable',
-      `${file} cannot be read (${code ?? String(error)}) — check the path and its permissions.`,
-    );
+    throw unreadable(file, error);
   }
+}
+
+function unreadable(file: string, error: unknown): NewsletterError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'EISDIR' ? 'it is a directory' : (code ?? String(error));
+  return new NewsletterError('subscribers-unreadable', `${file} cannot be read (${why}) — give the path of the CSV file.`);
 }
 
 /**
@@ -211,7 +214,13 @@ async function openList(file: string): Promise<FileHandle> {
  */
 async function sniffList(file: string, handle: FileHandle): Promise<{ delimiter: string; estimatedRows: number }> {
   const buffer = Buffer.alloc(SNIFF_BYTES);
-  const [{ bytesRead }, { size }] = await Promise.all([handle.read(buffer, 0, SNIFF_BYTES, 0), handle.stat()]);
+  let bytesRead: number;
+  let size: number;
+  try {
+    [{ bytesRead }, { size }] = await Promise.all([handle.read(buffer, 0, SNIFF_BYTES, 0), handle.stat()]);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
   const head = buffer.subarray(0, bytesRead);
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     throw new NewsletterError(
@@ -232,7 +241,8 @@ async function sniffList(file: string, handle: FileHandle): Promise<{ delimiter:
   const sampleLines = text.split('\n').length;
   const estimatedRows = Math.min(MAX_ESTIMATED_ROWS, Math.ceil((size / Math.max(1, bytesRead)) * sampleLines));
 
-  const headerLine = (text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
+  const firstLine = text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '';
+  const headerLine = firstLine.replace(/"[^"]*"/g, '');
   const semicolons = headerLine.split(';').length - 1;
   const tabs = headerLine.split('\t').length - 1;
   const delimiter = headerLine.includes(',') || (semicolons === 0 && tabs === 0) ? ',' : semicolons >= tabs ? ';' : '\t';
@@ -246,7 +256,7 @@ interface Columns {
   fields: { index: number; key: string }[];
 }
 
-function readHeader(file: string, header: string[], report: LoadReport): Columns {
+function readHeader(file: string, line: number, header: string[], report: LoadReport): Columns {
   const names = header.map((cell) => cell.trim());
   const lower = names.map((name) => name.toLowerCase());
   const found = names.map((name) => quote(name, 40)).join(', ');
@@ -255,7 +265,7 @@ function readHeader(file: string, header: string[], report: LoadReport): Columns
     const looksLikeData = names.some((name) => name.includes('@'));
     throw new NewsletterError(
       'subscribers-no-email-column',
-      `${file}:1 has no \`email\` column; the columns found are ${found}. ` +
+      `${file}:${line} has no \`email\` column; the columns found are ${found}. ` +
         (looksLikeData
           ? 'The first line looks like a subscriber — add a header row such as `email,name` above it.'
           : 'Name the column holding the addresses `email` in the header row.'),
@@ -266,7 +276,7 @@ function readHeader(file: string, header: string[], report: LoadReport): Columns
     if (indexes.length > 1) {
       throw new NewsletterError(
         'subscribers-duplicate-column',
-        `${file}:1 has ${indexes.length} \`${column}\` columns (columns ${indexes.map((i) => i + 1).join(' and ')}) — keep one and rename or delete the others.`,
+        `${file}:${line} has ${indexes.length} \`${column}\` columns (columns ${indexes.map((i) => i + 1).join(' and ')}) — keep one and rename or delete the others.`,
       );
     }
   }
@@ -275,7 +285,7 @@ function readHeader(file: string, header: string[], report: LoadReport): Columns
   const keys = new Map<string, string>();
   names.forEach((name, index) => {
     if (index === emails[0] || index === namesCols[0]) return;
-    const ignored = (why: string) => report.warnings.push(`${file}:1 column ${index + 1} ${quote(name, 40)} is ignored: ${why}`);
+    const ignored = (why: string) => report.warnings.push(`${file}:${line} column ${index + 1} ${quote(name, 40)} is ignored: ${why}`);
     if (name === '') return ignored('it has no name in the header — name it to use it as a merge field');
     const key = fieldKey(name);
     if (key === undefined) {

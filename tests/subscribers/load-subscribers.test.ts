@@ -152,6 +152,20 @@ describe('loadSubscribers', () => {
     expect(error.message).toBe(`${file} does not exist — check the path given to --to.`);
   });
 
+  it('fails clearly when the path is a directory', async () => {
+    const error = await loadError(temp);
+    expect(error.code).toBe('subscribers-unreadable');
+    expect(error.message).toBe(`${temp} cannot be read (it is a directory) — give the path of the CSV file.`);
+  });
+
+  it('finds the header below leading blank lines and counts from the top of the file', async () => {
+    const file = tempFile('leading-blank.csv', '\n\nemail;name\na@example.com;A\nfoo@;B\n');
+    const { recipients, report } = await loadSubscribers(file);
+    expect(report.delimiter).toBe(';');
+    expect(recipients.map((r) => r.email)).toEqual(['a@example.com']);
+    expect(report.invalid.map((row) => row.line)).toEqual([5]);
+  });
+
   it('accepts a semicolon-delimited file and reports the delimiter', async () => {
     const { recipients, report } = await loadSubscribers(fixture('semicolon.csv'));
     expect(report.delimiter).toBe(';');
