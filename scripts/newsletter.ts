@@ -6,7 +6,9 @@ import type { Command } from './cli.ts';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./build.ts'),
   send: () => import('./send.ts'),
+  serve: () => import('./serve.ts'),
   status: () => import('./status.ts'),
+  suppress: () => import('./suppress.ts'),
 };
 
 function usage(): string {

@@ -1,0 +1,122 @@
+import { resolveConfig } from '../src/config.ts';
+import { NewsletterError } from '../src/errors.ts';
+import { createApp } from '../src/server/create-app.ts';
+import { jsonLog } from '../src/server/json-log.ts';
+import { startServer } from '../src/server/start-server.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { numberFlag, parseFlags, type Command } from './cli.ts';
+
+export const command: Command = {
+  summary: 'run the unsubscribe, webhook and archive server',
+  help: `Usage: npx newsletter serve [--port 8787] [--host 127.0.0.1]
+
+Runs the public server on the same journal as \`newsletter send\` (both can run at once):
+
+  GET  /u/<token>          a page that asks to confirm (changes nothing)
+  POST /u/<token>          unsubscribes: RFC 8058 one-click and the page's button
+  POST /webhooks/resend    Resend events, Svix-signed: bounces and complaints suppress
+                           the address; delivery events feed \`newsletter status\`
+  GET  /archive            the sent editions; /archive/<slug> the web version of one
+
+Put it behind your HTTPS proxy at NEWSLETTER_PUBLIC_URL. Logs are JSON lines on
+stdout, with addresses masked (k***@example.com). Ctrl-C or SIGTERM stops it
+gracefully: requests in flight are answered first.
+
+Options:
+  --port <n>        port to listen on (default: 8787; 0 picks a free one)
+  --host <addr>     address to listen on (default: 127.0.0.1; 0.0.0.0 for all)
+  --content <dir>   where the editions are, for the archive (default: content)
+  --archive-all     serve every edition in --content, sent or not (local preview)
+  --db <file>       the journal (default: NEWSLETTER_DB or data/newsletter.db)
+  -h, --help        show this help
+
+Environment:
+  NEWSLETTER_SECRET        the key the send command signed unsubscribe links with
+  RESEND_WEBHOOK_SECRET    the webhook's signing secret (whsec_…) from Resend
+  NEWSLETTER_PUBLIC_URL    the public base URL (used in the web version's links)
+  NEWSLETTER_DB            the journal`,
+  async run(argv) {
+    const { values, positionals } = parseFlags('serve', argv, {
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      content: { type: 'string', default: 'content' },
+      'archive-all': { type: 'boolean', default: false },
+      db: { type: 'string' },
+    });
+    if (positionals.length > 0) {
+      throw new NewsletterError('bad-flag', `newsletter serve: unexpected argument \`${positionals[0]}\`. See \`npx newsletter serve --help\`.`);
+    }
+    const port = numberFlag('serve', 'port', values.port, 0) ?? 8787;
+    if (!Number.isInteger(port) || port > 65535) {
+      throw new NewsletterError('bad-flag', `newsletter serve: expected --port to be a whole number from 0 to 65535, got \`${values.port}\`.`);
+    }
+    const config = resolveConfig(process.env, values.db === undefined ? {} : { dbPath: values.db });
+    const log = jsonLog((line) => process.stdout.write(line), Date.now);
+
+    // Links from a real send are signed with NEWSLETTER_SECRET; the development secret
+    // only verifies outbox and dry-run links. Serving a public URL with it would answer
+    // 400 to every real reader who tries to unsubscribe, so that is refused.
+    let secret = config.secret;
+    if (secret === undefined) {
+      if (config.publicUrl !== undefined) {
+        throw new NewsletterError(
+          'missing-secret',
+          'newsletter serve: NEWSLETTER_PUBLIC_URL is set but NEWSLETTER_SECRET is not — set NEWSLETTER_SECRET to the secret the send command used, or no unsubscribe link will verify.',
+        );
+      }
+      secret = config.devSecret;
+      log({ event: 'warning', message: 'NEWSLETTER_SECRET is not set: using the development secret, which verifies only links from outbox and dry-run sends' });
+    }
+    const webhookSecret = process.env['RESEND_WEBHOOK_SECRET']?.trim() || undefined;
+    if (webhookSecret === undefined) {
+      log({ event: 'warning', message: 'RESEND_WEBHOOK_SECRET is not set: POST /webhooks/resend answers 503 until it is' });
+    }
+
+    const store = openStore(config.dbPath);
+    let app;
+    try {
+      app = createApp({
+        store,
+        secret,
+        webhookSecret,
+        contentDir: values.content ?? 'content',
+        archive: values['archive-all'] ? 'all' : 'sent',
+        publicUrl: config.publicUrl ?? config.devPublicUrl,
+        now: Date.now,
+        log,
+      });
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    const server = await startServer(app, { port, host: values.host ?? '127.0.0.1' }).catch((error: unknown) => {
+      store.close();
+      throw error;
+    });
+    log({ event: 'listening', url: server.url, db: store.file, archive: values['archive-all'] ? 'all' : 'sent', webhooks: webhookSecret !== undefined });
+
+    // Graceful shutdown: stop accepting, let requests in flight finish (each unsubscribe
+    // answers only after its commit), then close the database, which checkpoints the
+    // WAL. A second signal stops at once.
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          log({ event: 'stopped', signal, graceful: false });
+          process.exit(130);
+        }
+        stopping = true;
+        log({ event: 'stopping', signal });
+        void server.close().then(() => {
+          store.close();
+          log({ event: 'stopped', signal, graceful: true });
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve(0);
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  },
+};

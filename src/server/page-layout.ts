@@ -1,0 +1,49 @@
+import { theme } from '../../emails/theme.ts';
+
+/**
+ * The shell of the server's own pages (unsubscribe, archive index, errors): Korean first
+ * with the English below, the newsletter's font stack and colours, light and dark, no
+ * script and no outside resource, so the Content-Security-Policy can forbid both.
+ * `body` is HTML the caller has already escaped.
+ */
+export function pageLayout(title: string, body: string): string {
+  const l = theme.light;
+  const d = theme.dark;
+  return `<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="robots" content="noindex">
+<title>${title}</title>
+<style>
+body{margin:0;padding:48px 16px;background:${l.page};color:${l.text};font-family:${theme.font};font-size:${theme.size.body}px;line-height:${theme.size.line};word-break:keep-all}
+main{max-width:520px;margin:0 auto;background:${l.card};border:1px solid ${l.rule};border-radius:12px;padding:32px}
+h1{font-size:${theme.size.h2}px;line-height:1.4;margin:0 0 16px}
+p{margin:0 0 12px}
+.en{color:${l.muted};font-size:${theme.size.small + 1}px}
+.muted{color:${l.muted};font-size:${theme.size.small}px}
+button{font:inherit;font-weight:700;border:0;border-radius:8px;padding:12px 24px;background:${l.accent};color:${l.accentText};cursor:pointer}
+a{color:${l.accent}}
+ul{padding-left:20px}
+li{margin:0 0 8px}
+hr{border:0;border-top:1px solid ${l.rule};margin:24px 0}
+@media (prefers-color-scheme: dark){
+body{background:${d.page};color:${d.text}}
+main{background:${d.card};border-color:${d.rule}}
+.en,.muted{color:${d.muted}}
+button{background:${d.accent};color:${d.accentText}}
+a{color:${d.accent}}
+hr{border-top-color:${d.rule}}
+}
+</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}

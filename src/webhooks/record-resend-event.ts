@@ -1,0 +1,58 @@
+import type { Statement } from 'better-sqlite3';
+import type { Store } from '../store/open-store.ts';
+import { suppress, type SuppressionReason } from '../store/suppressions.ts';
+import { campaignOf, deliveryTypeOf, recipientsOf, type ResendEvent } from './resend-event.ts';
+import { ensureWebhookTables } from './webhook-events-table.ts';
+
+export interface RecordedEvent {
+  /** The svix-id was seen before: nothing was written. */
+  duplicate: boolean;
+  campaign: string | undefined;
+  /** Addresses this event added to the suppression list (already-suppressed ones not counted). */
+  suppressed: string[];
+}
+
+/** The source written to `suppressions.source` for what webhooks add. */
+export const WEBHOOK_SOURCE = 'resend-webhook';
+
+/**
+ * Applies one verified event, once. The svix-id row, the delivery record and any
+ * suppression are one IMMEDIATE transaction, so a retry that arrives while the first
+ * delivery is still being written either sees all of it (and is a duplicate) or none.
+ *
+ * `email.bounced` (Resend sends it only for a permanent rejection) and
+ * `email.complained` (the reader pressed "spam") suppress every address of the message.
+ */
+export function recordResendEvent(store: Store, svixId: string, event: ResendEvent, at: number): RecordedEvent {
+  const insert = insertStatement(store.db);
+  const campaign = campaignOf(event);
+  const apply = store.db.transaction((): RecordedEvent => {
+    const fresh = insert.run(svixId, event.type, campaign ?? null, event.data.email_id ?? null, event.created_at ?? null, new Date(at).toISOString()).changes === 1;
+    if (!fresh) return { duplicate: true, campaign, suppressed: [] };
+    const type = deliveryTypeOf(event);
+    const reason: SuppressionReason | undefined = type === 'bounced' ? 'bounced' : type === 'complained' ? 'complained' : undefined;
+    const suppressed: string[] = [];
+    if (reason !== undefined) {
+      for (const address of recipientsOf(event)) {
+        const input = { address, reason, source: WEBHOOK_SOURCE, at, ...(campaign === undefined ? {} : { campaign }) };
+        if (suppress(store, input).added) suppressed.push(address);
+      }
+    }
+    return { duplicate: false, campaign, suppressed };
+  });
+  return apply.immediate();
+}
+
+const statements = new WeakMap<Store['db'], Statement<unknown[]>>();
+function insertStatement(db: Store['db']) {
+  let statement = statements.get(db);
+  if (statement === undefined) {
+    ensureWebhookTables(db);
+    statement = db.prepare<unknown[]>(
+      `INSERT INTO webhook_events (svix_id, type, campaign, email_id, event_at, received_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (svix_id) DO NOTHING`,
+    );
+    statements.set(db, statement);
+  }
+  return statement;
+}
