@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../src/send/backoff.ts';
+import type { Clock } from '../../src/send/clock.ts';
+import { RateLimiter } from '../../src/send/rate-limiter.ts';
+
+/** A clock whose sleeps take no real time: each one moves `now` forward. */
+function virtualClock(start = 0): Clock & { time: number } {
+  const clock = {
+    time: start,
+    now: () => clock.time,
+    async sleep(ms: number, signal?: AbortSignal) {
+      if (signal?.aborted) return;
+      clock.time += Math.max(0, ms);
+    },
+  };
+  return clock;
+}
+
+async function starts(limiter: RateLimiter, clock: Clock, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    expect(await limiter.acquire()).toBe(true);
+    times.push(clock.now());
+  }
+  return times;
+}
+
+/** The most starts in any window [t, t + ms). */
+function maxInWindow(times: number[], ms: number): number {
+  let best = 0;
+  for (const t of times) best = Math.max(best, times.filter((x) => x >= t && x < t + ms).length);
+  return best;
+}
+
+describe('RateLimiter', () => {
+  it('spaces starts evenly at the rate, never more than the rate in any 1 s window (no burst)', async () => {
+    const clock = virtualClock(1_000_000);
+    const times = await starts(new RateLimiter({ ratePerSecond: 10, clock }), clock, 30);
+    expect(times.slice(0, 4).map((t) => t - 1_000_000)).toEqual([0, 100, 200, 300]);
+    expect(maxInWindow(times, 1000)).toBe(10);
+    expect(times.at(-1)! - times[0]!).toBe(2900);
+  });
+
+  it('adds the margin to the window: 10/s with 25 ms margin is one start every 102.5 ms', async () => {
+    const clock = virtualClock();
+    const times = await starts(new RateLimiter({ ratePerSecond: 10, marginMs: 25, clock }), clock, 11);
+    expect(times[10]! - times[0]!).toBe(1025);
+    expect(maxInWindow(times, 1025)).toBe(10);
+  });
+
+  it('serves concurrent waiters in order, one slot each', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 5, clock });
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3].map(async (i) => {
+      await limiter.acquire();
+      order.push(i);
+    }));
+    expect(order).toEqual([0, 1, 2, 3]);
+    expect(clock.now()).toBe(600);
+  });
+
+  it('waits out blockUntil (a retry-after) before the next start', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    await limiter.acquire();
+    limiter.blockUntil(5000);
+    await limiter.acquire();
+    expect(clock.now()).toBe(5000);
+  });
+
+  it('adopts a lower limit announced by the provider', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 20, clock });
+    await limiter.acquire();
+    limiter.observe({ limit: 4, remaining: 3 }, 0);
+    expect(limiter.ratePerSecond).toBe(4);
+    const times = await starts(limiter, clock, 8);
+    expect(maxInWindow(times, 1000)).toBe(4);
+  });
+
+  it('holds off until reset when the provider has no room left that we did not use ourselves', async () => {
+    const clock = virtualClock(10_000);
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    await limiter.acquire(); // one start of ours in the window; the provider says none remain
+    limiter.observe({ limit: 10, remaining: 0, resetMs: 1000 }, 10_000);
+    await limiter.acquire();
+    expect(clock.now()).toBe(11_000);
+  });
+
+  it('does not hold off when remaining is 0 only because of our own full-rate starts', async () => {
+    const clock = virtualClock(10_000);
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    const times = await starts(limiter, clock, 10);
+    limiter.observe({ limit: 10, remaining: 0, resetMs: 1000 }, times[9]!);
+    await limiter.acquire();
+    // The window's own spacing: the 11th start 1000 ms after the 1st, not 1000 ms after the 10th.
+    expect(clock.now()).toBe(times[0]! + 1000);
+  });
+
+  it('gives up its turn when the signal aborts', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 1, clock });
+    await limiter.acquire();
+    const controller = new AbortController();
+    controller.abort();
+    expect(await limiter.acquire(controller.signal)).toBe(false);
+    expect(await limiter.acquire()).toBe(true);
+  });
+
+  it('refuses a rate that is not a positive number, quoting it', () => {
+    expect(() => new RateLimiter({ ratePerSecond: 0, clock: virtualClock() })).toThrowError('Expected `ratePerSecond` to be a number above 0, got `0`');
+  });
+});
+
+describe('backoffDelay', () => {
+  const options = { baseMs: 500, maxMs: 30_000 };
+
+  it('is full jitter: from 0 up to base · 2^attempt, capped', () => {
+    expect(backoffDelay(0, options, () => 0)).toBe(0);
+    expect(backoffDelay(0, options, () => 0.999999)).toBe(499);
+    expect(backoffDelay(3, options, () => 0.5)).toBe(2000);
+    expect(backoffDelay(20, options, () => 0.5)).toBe(15_000);
+    expect(backoffDelay(5000, options, () => 0.999999)).toBe(29_999);
+  });
+
+  it('waits at least as long as the provider asked', () => {
+    expect(backoffDelay(0, options, () => 0.1, 1000)).toBe(1000);
+    expect(backoffDelay(6, options, () => 0.9, 1000)).toBe(27_000);
+  });
+});
