@@ -5,6 +5,7 @@ import type { Command } from './cli.ts';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./build.ts'),
+  check: () => import('./check.ts'),
   send: () => import('./send.ts'),
   serve: () => import('./serve.ts'),
   status: () => import('./status.ts'),

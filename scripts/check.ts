@@ -1,0 +1,89 @@
+import { relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { checkEdition, checkProblems } from '../src/check/check-edition.ts';
+import type { CheckReport, Finding } from '../src/check/finding.ts';
+import { sampleMessage } from '../src/check/sample-message.ts';
+import { readEdition } from '../src/content/load-edition.ts';
+import { resolveConfig } from '../src/config.ts';
+import { buildEdition } from '../src/render/build-edition.ts';
+import { parseFlags, type Command } from './cli.ts';
+
+export const command: Command = {
+  summary: 'check an edition: schema, Korean ad-mail rules, links, images, size, client support',
+  help: `Usage: npx newsletter check <edition.md> [--json] [--all]
+
+Loads and renders an edition and checks what a reader's mailbox will make of it:
+  schema      the front matter and body (every problem, with file and line)
+  ad-rules    정보통신망법 §50: "(광고)" at the very start of an advertisement's
+              subject, the sender's name and contact in the footer, a 수신거부
+              link to {{unsubscribe_url}}, and List-Unsubscribe headers
+  links       absolute https:// (or mailto:, or a merge slot), no placeholders
+              such as example.com, "#" or TODO
+  images      alt text, a width attribute, an https:// src
+  merge-slots slots that are not standard, and broken ones ({{name})
+  size        the HTML against Gmail's ~102 KB clip
+  clients     caniemail support in Gmail, Apple Mail, Outlook and Yahoo,
+              one line per feature with the clients that lack it
+
+Exits 1 when there is an error, 0 when there are only warnings (CI and
+\`newsletter send\` rely on this), 2 on a usage error.
+
+Options:
+  --json        print the report as JSON
+  --all         also list info (partial client support); --json always has it
+  -h, --help    show this help`,
+  async run(argv) {
+    const { values, positionals } = parseFlags('check', argv, {
+      json: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+    });
+    const file = positionals[0];
+    if (!file || positionals.length > 1) {
+      console.error('newsletter check: give exactly one edition file, e.g. `npx newsletter check content/2025-07-08-ai-issues-2025-h1.md`.');
+      return 2;
+    }
+    const shown = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
+    const loaded = await readEdition(file);
+    let report: CheckReport;
+    if (!loaded.ok) {
+      report = checkProblems(loaded.problems);
+    } else {
+      const config = resolveConfig(process.env);
+      const built = await buildEdition(loaded.edition);
+      const source = await readFile(file, 'utf8');
+      const sample = sampleMessage(loaded.edition, built.email, {
+        publicUrl: config.publicUrl ?? config.devPublicUrl,
+        secret: config.secret ?? config.devSecret,
+      });
+      report = checkEdition({ edition: loaded.edition, email: built.email, htmlBytes: built.htmlBytes, file: shown, source, sample });
+    }
+    if (values.json) {
+      console.log(JSON.stringify({ file: shown, ok: report.errors === 0, ...report }));
+    } else {
+      for (const line of formatReport(shown, report, values.all === true)) console.log(line);
+    }
+    return report.errors > 0 ? 1 : 0;
+  },
+};
+
+function formatReport(file: string, report: CheckReport, all: boolean): string[] {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const infos = report.findings.filter((f) => f.severity === 'info').length;
+  const lines = [
+    `${report.errors > 0 ? '✗' : '✓'} ${file}: ${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}${infos > 0 ? `, ${infos} info` : ''}`,
+  ];
+  for (const finding of report.findings) {
+    if (finding.severity === 'info' && !all) continue;
+    lines.push(formatFinding(finding));
+  }
+  if (infos > 0 && !all) lines.push(`  (${plural(infos, 'note')} on partial client support not shown — add --all)`);
+  if (report.errors > 0) lines.push('Fix the errors above; warnings alone do not stop a send.');
+  return lines;
+}
+
+function formatFinding(f: Finding): string {
+  const head = `  ${f.severity.padEnd(7)} ${f.check.padEnd(11)} `;
+  const where = f.where ? `${f.where} ` : '';
+  const link = f.support?.url ? `\n${' '.repeat(head.length)}${f.support.url}` : '';
+  return `${head}${where}${f.message}${link}`;
+}

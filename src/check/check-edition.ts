@@ -1,0 +1,53 @@
+import type { Edition } from '../content/schema.ts';
+import type { Email } from '../render/email.ts';
+import type { Message } from '../transport/transport.ts';
+import { checkAdRules } from './check-ad-rules.ts';
+import { checkClientSupport } from './check-client-support.ts';
+import { checkImages } from './check-images.ts';
+import { checkLinks } from './check-links.ts';
+import { checkMergeSlots } from './check-merge-slots.ts';
+import { checkSize } from './check-size.ts';
+import { schemaFindings } from './check-schema.ts';
+import { toReport, type CheckReport, type Finding } from './finding.ts';
+import { scanHtml } from './scan-html.ts';
+import { sourceLocator } from './source-locator.ts';
+
+export interface CheckInput {
+  edition: Edition;
+  /** The rendered email, merge slots left in (renderEmail / buildEdition). */
+  email: Email;
+  /** `Buffer.byteLength(email.html)`, when the caller has it. */
+  htmlBytes?: number;
+  /** The edition file as shown in messages, and its text: findings then point at lines. */
+  file?: string;
+  source?: string;
+  /** One message personalized from `email`, to check its unsubscribe headers. */
+  sample?: Pick<Message, 'headers'>;
+  /** Skip the caniemail check (it is the slow one, ~200 ms). @default true */
+  clients?: boolean;
+}
+
+/**
+ * Every check over a rendered edition: the Korean ad-mail rules, links, images, merge
+ * slots, Gmail's clipping size and client support. Pure: the same input gives the same
+ * report, so `newsletter check`, `newsletter send` and the preview agree.
+ */
+export function checkEdition(input: CheckInput): CheckReport {
+  const { edition, email } = input;
+  const locate = sourceLocator(input.file, input.source);
+  const html = scanHtml(email.html);
+  const findings: Finding[] = [
+    ...checkAdRules(edition, { html, text: email.text, ...(input.sample ? { headers: input.sample.headers } : {}) }, locate),
+    ...checkLinks(html, email.text, locate),
+    ...checkImages(html, locate),
+    ...checkMergeSlots(email, locate),
+    ...checkSize(input.htmlBytes ?? Buffer.byteLength(email.html)),
+    ...(input.clients === false ? [] : checkClientSupport(email.html)),
+  ];
+  return toReport(findings);
+}
+
+/** The report for an edition that did not load: its problems, each an error. */
+export function checkProblems(problems: readonly string[]): CheckReport {
+  return toReport(schemaFindings(problems));
+}
