@@ -5,25 +5,24 @@ import { darkModeCss, theme } from '../theme.ts';
  * the `<p>`, `<h2>` and `<a>` elements our templates write, which carry the same
  * `nl-*` classes as the React Email version), plus rules for what MJML generates.
  *
- * MJML puts a `css-class` on the outer `<div>` of a section or column (on the cell around
- * a button), but the colour it is given inline lands on the tables and cells inside; so
- * the dark colours have to name those descendants too, or the light background shows
- * through.
+ * MJML puts a `css-class` on the outer element of a body, section or column (on the cell
+ * around a button), but the colour it is given inline lands on the elements inside too
+ * (the body's wrapper <div>, a section's table, a card's inner table); so the dark
+ * colours have to name those descendants, or the light background shows through.
  */
 export function mjmlCss(): string {
   const d = theme.dark;
   const rules = (prefix: string) =>
     [
-      `${prefix}.nl-page{background-color:${d.page}!important}`,
+      `${prefix}.nl-page,${prefix}.nl-page>div{background-color:${d.page}!important}`,
       `${prefix}.nl-card,${prefix}.nl-card>table{background-color:${d.card}!important}`,
-      `${prefix}.nl-soft table{background-color:${d.soft}!important}`,
+      `${prefix}.nl-index-col>table>tbody>tr>td>table{background-color:${d.soft}!important}`,
       `${prefix}.nl-cta td,${prefix}.nl-cta a{background-color:${d.accent}!important;color:${d.accentText}!important}`,
       `${prefix}.nl-rule p{border-top-color:${d.rule}!important}`,
     ].join('');
   return [
     darkModeCss(),
-    // MJML paints the page colour on <body> as well as on the .nl-page <div>.
-    `@media (prefers-color-scheme: dark){body{background-color:${d.page}!important}${rules('')}}`,
+    `@media (prefers-color-scheme: dark){${rules('')}}`,
     rules('[data-ogsc] '),
     // Phones: the gutters of theme.ts's `.nl-pad`, applied to the cell MJML pads; the
     // index grid keeps 10 px because its cards add 6 px of their own.

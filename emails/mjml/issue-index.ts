@@ -52,7 +52,9 @@ function card(section: Section, number: number): Markup {
       padding: '6px',
       'inner-background-color': theme.light.soft,
       'inner-border-radius': '8px',
-      'css-class': 'nl-soft nl-index-col',
+      // Not theme.ts's `nl-soft`: on the column's outer <div> it would paint the gaps
+      // between the cards too; dark-mode.ts colours the card's inner table instead.
+      'css-class': 'nl-index-col',
     },
     h(
       'mj-text',

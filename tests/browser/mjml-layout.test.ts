@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadEdition } from '../../src/content/load-edition.ts';
+import { renderEmail } from '../../src/render/render-email.ts';
+import { browserAvailable, launchChromium } from '../support/browser.ts';
+
+const run = browserAvailable();
+const html = (await renderEmail(await loadEdition('content/2025-07-08-ai-issues-2025-h1.md'), { engine: 'mjml' })).html;
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+describe.runIf(run)('the sample email from MJML in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(width: number, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme });
+    await page.setContent(html, { waitUntil: 'load' });
+    return page;
+  }
+
+  /** The index cards: one mj-column each (`css-class="nl-index-col"`). */
+  async function cards(page: Page): Promise<{ boxes: Box[]; clientWidth: number }> {
+    return page.evaluate(() => ({
+      boxes: [...document.querySelectorAll('.nl-index-col')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+      clientWidth: document.documentElement.clientWidth,
+    }));
+  }
+
+  for (const width of [320, 375, 800]) {
+    it(`has no horizontal scroll at ${width} px`, async () => {
+      const page = await open(width);
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      expect(clientWidth).toBe(width);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+      await page.close();
+    });
+
+    it(`breaks Hangul lines only between words at ${width} px`, async () => {
+      const page = await open(width);
+      // Wherever a line wraps inside a text node, the characters on both sides must not be
+      // two Hangul syllables with no space between them (keep-all).
+      const { wraps, midWord } = await page.evaluate(() => {
+        const hangul = /[\uAC00-\uD7A3]/;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let wraps = 0;
+        const midWord: string[] = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent ?? '';
+          const parent = node.parentElement;
+          if (!parent || parent.closest('[style*="display:none"]')) continue;
+          let lastTop: number | undefined;
+          for (let i = 0; i < text.length; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (!rect || rect.width === 0) continue;
+            if (lastTop !== undefined && rect.top > lastTop + 2) {
+              wraps++;
+              const before = text[i - 1] ?? '';
+              if (hangul.test(before) && hangul.test(text[i]!)) midWord.push(text.slice(Math.max(0, i - 6), i + 6));
+            }
+            lastTop = rect.top;
+          }
+        }
+        return { wraps, midWord };
+      });
+      expect(wraps).toBeGreaterThan(10);
+      expect(midWord).toEqual([]);
+      await page.close();
+    });
+
+    it(`shows the call to action whole at ${width} px`, async () => {
+      const page = await open(width);
+      const button = page.getByRole('link', { name: '서비스 소개서 받기' });
+      await button.scrollIntoViewIfNeeded();
+      expect(await button.isVisible()).toBe(true);
+      const box = await button.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+      expect(box!.height).toBeGreaterThanOrEqual(40);
+      await page.close();
+    });
+  }
+
+  for (const width of [320, 375]) {
+    it(`stacks the index cards one per row at ${width} px`, async () => {
+      const page = await open(width);
+      const { boxes, clientWidth } = await cards(page);
+      expect(boxes).toHaveLength(4);
+      const [first, second] = boxes as [Box, Box];
+      expect(second.y).toBeGreaterThanOrEqual(first.y + first.height - 1);
+      for (const box of boxes) expect(box.width).toBeGreaterThan(clientWidth * 0.85);
+      await page.close();
+    });
+  }
+
+  it('sets the index cards side by side, two to a row, at 800 px', async () => {
+    const page = await open(800);
+    const { boxes } = await cards(page);
+    expect(boxes).toHaveLength(4);
+    const [first, second, third] = boxes as [Box, Box, Box];
+    expect(Math.abs(second.y - first.y)).toBeLessThan(1);
+    expect(second.x).toBeGreaterThanOrEqual(first.x + first.width - 1);
+    expect(first.width).toBeGreaterThan(250);
+    expect(first.width).toBeLessThan(320);
+    expect(third.y).toBeGreaterThan(first.y);
+    await page.close();
+  });
+
+  it('keeps text readable in dark mode (contrast ≥ 7:1 on paragraphs, ≥ 4.5:1 on the button and index cards)', async () => {
+    const page = await open(375, 'dark');
+    const ratios = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const background = (el: Element | null): string => {
+        for (; el; el = el.parentElement) {
+          const bg = getComputedStyle(el).backgroundColor;
+          if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
+        }
+        return 'rgb(255, 255, 255)';
+      };
+      const ratio = (el: Element) => {
+        const [a, b] = [lum(getComputedStyle(el).color), lum(background(el))];
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      };
+      const paragraph = document.querySelector('p.nl-text')!;
+      const button = document.querySelector('.nl-cta a')!;
+      const card = document.querySelector('.nl-index-col .nl-text')!;
+      return {
+        paragraph: ratio(paragraph),
+        button: ratio(button),
+        card: ratio(card),
+        page: background(paragraph),
+        cardBackground: background(card),
+        body: getComputedStyle(document.body).backgroundColor,
+        // MJML repeats the page colour on a wrapper <div> inside <body>.
+        wrapper: getComputedStyle(document.querySelector('body > div[role="article"]')!).backgroundColor,
+        rule: getComputedStyle(document.querySelector('.nl-rule p')!).borderTopColor,
+      };
+    });
+    expect(ratios.page).toBe('rgb(27, 30, 36)'); // theme.dark.card
+    expect(ratios.cardBackground).toBe('rgb(35, 40, 56)'); // theme.dark.soft
+    expect(ratios.body).toBe('rgb(17, 19, 24)'); // theme.dark.page
+    expect(ratios.wrapper).toBe('rgb(17, 19, 24)');
+    expect(ratios.rule).toBe('rgb(46, 51, 60)'); // theme.dark.rule
+    expect(ratios.paragraph).toBeGreaterThanOrEqual(7);
+    expect(ratios.button).toBeGreaterThanOrEqual(4.5);
+    expect(ratios.card).toBeGreaterThanOrEqual(7);
+    await page.close();
+  });
+});
