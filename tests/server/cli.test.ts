@@ -25,7 +25,7 @@ afterEach(() => {
 
 /** The environment of a fresh shell: no secrets from the machine running the tests. */
 function env(extra: Record<string, string> = {}) {
-  const clean = { ...process.env, NO_COLOR: '1', NEWSLETTER_DB: db, ...extra };
+  const clean: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', NEWSLETTER_DB: db, ...extra };
   for (const name of ['NEWSLETTER_SECRET', 'NEWSLETTER_PUBLIC_URL', 'RESEND_WEBHOOK_SECRET', 'RESEND_API_KEY'] as const) {
     if (!(name in extra)) delete clean[name];
   }
