@@ -140,6 +140,27 @@ describe('renderEmail with the MJML engine on the sample edition', () => {
   });
 });
 
+describe('the MJML template on other editions', () => {
+  it('renders the minimal fixture: one issue, no tagline, CTA, tags, closing or ad notice', async () => {
+    const minimal = await loadEdition('tests/fixtures/editions/minimal.md');
+    const html = await renderMjml(minimal);
+    expect(html).toContain('>첫 번째 이슈</p>');
+    expect(html).toContain('이번 호에서 다룬 1가지');
+    expect(html).toContain('>2025년 1월 2일</p>');
+    expect(html).not.toContain('광고성 정보');
+    expect(html).not.toContain('class="nl-cta"');
+    expect(html).not.toMatch(/<p[^>]*>#/);
+    // A lone card takes half the row, like the others would, not the whole of it.
+    expect([...html.matchAll(/class="mj-column-per-50 [^"]*nl-index-col"/g)]).toHaveLength(1);
+  });
+
+  it('puts an odd last card alone in its row', async () => {
+    const html = await renderMjml({ ...edition, sections: edition.sections.slice(0, 3) });
+    const rows = html.split('nl-card nl-grid"').slice(1).map((row) => row.split('nl-card nl-pad"')[0]!);
+    expect(rows.map((row) => row.match(/nl-index-col"/g)?.length)).toEqual([2, 1]);
+  });
+});
+
 describe('the MJML template escapes every text it is given', () => {
   const nasty = '<script>alert("x")</script> & "따옴표"';
   const hostile: Edition = {
