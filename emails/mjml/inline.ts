@@ -7,9 +7,7 @@ export function inline(nodes: readonly Inline[]): Child[] {
   return nodes.map((node): Child => {
     switch (node.type) {
       case 'text':
-        // A soft line break shows as a space either way; as a space, the content never
-        // holds a newline between tags, which render-mjml.ts's whitespace trim relies on.
-        return node.value.replace(/\n/g, ' ');
+        return node.value;
       case 'strong':
         return h('strong', null, inline(node.children));
       case 'emphasis':
@@ -25,6 +23,6 @@ export function inline(nodes: readonly Inline[]): Child[] {
 }
 
 /** A `<p>` with the margin reset and Hangul kept whole (see styles.ts). */
-export function paragraph(className: string, children: Child, extra: Readonly<Record<string, string>> = {}): Markup {
-  return h('p', { class: className, style: css({ ...textStyle, ...extra }) }, children);
+export function paragraph(className: string, children: Child): Markup {
+  return h('p', { class: className, style: css(textStyle) }, children);
 }

@@ -19,7 +19,11 @@ export class Markup {
   }
 }
 
-/** Text (escaped), markup (as is), nothing, or a list of those. */
+/**
+ * Text (escaped; a newline becomes a space, which HTML shows the same, so no text ever
+ * holds a newline — render-mjml.ts's whitespace trim relies on it), markup (as is),
+ * nothing, or a list of those.
+ */
 export type Child = Markup | string | number | null | undefined | false | readonly Child[];
 
 /** Attribute values; `undefined`, `null` and `false` leave the attribute out. */
@@ -92,7 +96,7 @@ function flatten(children: readonly Child[]): string[] {
     if (child === null || child === undefined || child === false) continue;
     if (child instanceof Markup) out.push(child.source);
     else if (Array.isArray(child)) out.push(...flatten(child));
-    else out.push(escapeHtml(String(child)));
+    else out.push(escapeHtml(String(child).replace(/\r?\n/g, ' ')));
   }
   return out;
 }

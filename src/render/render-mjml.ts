@@ -35,8 +35,8 @@ export async function compileMjml(source: string, origin: string): Promise<strin
  * MJML indents its output for people, between tags and between the attributes of one
  * tag: a sixth of the bytes here, and Gmail clips past ~102 KB. Only whitespace that
  * holds a newline goes: between tags when it is all there is from one tag to the next
- * (MJML writes such runs between block-level tags; our templates never write a newline
- * inside text, see emails/mjml/inline.ts, so no words are joined), and inside a tag,
+ * (MJML writes such runs between block-level tags; no text our templates write holds a
+ * newline, see emails/mjml/markup.ts, so no words are joined), and inside a tag,
  * where it becomes one space. Not `minify: true`, which would run htmlnano and cssnano
  * over our stylesheet too.
  */

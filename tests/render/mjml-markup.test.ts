@@ -15,6 +15,10 @@ describe('h', () => {
     expect(h('p', { class: 'x"y' }, '<b>', h('strong', null, 'A&B')).toString()).toBe('<p class="x&quot;y">&lt;b&gt;<strong>A&amp;B</strong></p>');
   });
 
+  it('writes a newline in text as a space, so no text is only a newline between two tags', () => {
+    expect(h('p', null, h('strong', null, 'a'), '\n', h('strong', null, 'b\r\nc')).toString()).toBe('<p><strong>a</strong> <strong>b c</strong></p>');
+  });
+
   it('drops undefined, null and false attributes and children; flattens arrays', () => {
     expect(h('p', { a: undefined, b: null, c: false, d: 0 }, null, false, ['x', ['y', 1]]).toString()).toBe('<p d="0">xy1</p>');
   });
@@ -66,6 +70,14 @@ describe('compileMjml', () => {
     const html = await compileMjml('<mjml><mj-body><mj-section><mj-column><mj-text>안녕</mj-text></mj-column></mj-section></mj-body></mjml>', 'a test');
     expect(html).toContain('안녕');
     expect(html).toMatch(/^<!doctype html>/);
+  });
+
+  it('trims MJML’s indentation but keeps the space between two inline elements', async () => {
+    const text = h('mj-text', null, h('p', null, h('strong', null, '가'), '\n', h('em', null, '나')));
+    const html = await compileMjml(`<mjml><mj-body><mj-section><mj-column>${text}</mj-column></mj-section></mj-body></mjml>`, 'a test');
+    expect(html).toContain('<p><strong>가</strong> <em>나</em></p>');
+    expect(html).not.toMatch(/>\n\s*</);
+    expect(html).not.toMatch(/<[a-z][^<>]*\n[^<>]*>/);
   });
 
   it('refuses an invalid document (strict validation) with a NewsletterError naming each line and tag', async () => {
