@@ -6,6 +6,7 @@ import type { Command } from './cli.ts';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./build.ts'),
   check: () => import('./check.ts'),
+  dev: () => import('./dev.ts'),
   send: () => import('./send.ts'),
   serve: () => import('./serve.ts'),
   status: () => import('./status.ts'),

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { createServerModuleRunner, type ViteDevServer } from 'vite';
+import type { ModuleRunner } from 'vite/module-runner';
+import type { LoadResult } from '../content/load-edition.ts';
+import type { Edition } from '../content/schema.ts';
+import type { BuiltEdition } from '../render/build-edition.ts';
+
+/** The loader and renderer of the project being previewed, as the files on disk say now. */
+export interface RenderPipeline {
+  readEdition(file: string): Promise<LoadResult>;
+  buildEdition(edition: Edition): Promise<BuiltEdition>;
+  /**
+   * A template or pipeline source file changed (or appeared, or went): the next call runs
+   * a fresh module graph, with only the changed files transformed again.
+   */
+  invalidate(files: readonly string[]): void;
+}
+
+interface Modules {
+  readEdition: (file: string) => Promise<LoadResult>;
+  buildEdition: (edition: Edition) => Promise<BuiltEdition>;
+}
+
+/**
+ * Loads src/content/load-edition.ts and src/render/build-edition.ts of `root` (and so
+ * emails/**) through a Vite module runner of their own. Node's ESM cache can never forget
+ * a module, so re-importing a changed template natively would leak a module graph per
+ * save; the runner evaluates modules as functions it can drop. Dependencies in
+ * node_modules (React, React Email) stay native and load once.
+ *
+ * On a change, Vite's transform cache forgets the changed files (moduleGraph.onFileChange)
+ * and the runner forgets everything it evaluated: the next render evaluates every project
+ * module again, from cached transforms, so no stale module (a component that imported the
+ * changed one) survives. That costs tens of milliseconds.
+ */
+export function createRenderPipeline(vite: ViteDevServer, root: string): RenderPipeline {
+  const environment = vite.environments.ssr;
+  if (!environment) throw new Error('Vite has no ssr environment');
+  // Source-mapped stacks ('node' mode: Node maps the runner's inline source maps), so a
+  // throwing template reports its own file and line.
+  const runner: ModuleRunner = createServerModuleRunner(environment, { hmr: false });
+  let modules: Promise<Modules> | undefined;
+
+  const load = (): Promise<Modules> => {
+    if (modules) return modules;
+    const loading = Promise.all([
+      runner.import(join(root, 'src/content/load-edition.ts')),
+      runner.import(join(root, 'src/render/build-edition.ts')),
+    ]).then(([content, render]) => ({ readEdition: content.readEdition, buildEdition: render.buildEdition }));
+    // A failed import is not kept: the next call tries again (after the fix, or the same error).
+    loading.catch(() => {
+      if (modules === loading) modules = undefined;
+    });
+    modules = loading;
+    return loading;
+  };
+
+  return {
+    async readEdition(file) {
+      return (await load()).readEdition(file);
+    },
+    async buildEdition(edition) {
+      return (await load()).buildEdition(edition);
+    },
+    invalidate(files) {
+      for (const file of files) environment.moduleGraph.onFileChange(file);
+      runner.evaluatedModules.clear();
+      modules = undefined;
+    },
+  };
+}
