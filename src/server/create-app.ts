@@ -200,8 +200,11 @@ export function createApp(options: AppOptions): Hono {
  */
 async function isOneClick(c: Context): Promise<boolean> {
   try {
-    const body = await c.req.parseBody();
-    return body['List-Unsubscribe'] === 'One-Click';
+    const type = c.req.header('content-type') ?? '';
+    if (type.startsWith('multipart/form-data')) return (await c.req.parseBody())['List-Unsubscribe'] === 'One-Click';
+    // The common case, and the hot path under load: parsing a 26-byte urlencoded body
+    // directly costs a fraction of going through a Response's formData().
+    return new URLSearchParams(await c.req.text()).get('List-Unsubscribe') === 'One-Click';
   } catch {
     return false;
   }
