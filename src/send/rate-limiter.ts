@@ -5,27 +5,53 @@ export interface RateLimiterOptions {
   /** Request starts per second. May be fractional (0.5 = one every two seconds). */
   ratePerSecond: number;
   /**
-   * Added to the 1 s window. A request starts here and is counted by the provider a
-   * few ms later, by an amount that varies (body size, event loop, GC); pacing exactly
-   * at the limit would then, now and again, put 11 requests in the provider's second.
+   * Added to the 1 s window, for the jitter that latency tracking (below) cannot see.
    * @default 0
    */
   marginMs?: number;
   clock: Clock;
 }
 
+/** A request's place in the window, from `acquire`. Call `done` when its answer (or error) is in. */
+export interface RateSlot {
+  readonly startedAt: number;
+  /** The call ended. `rateLimit`: what the provider said of its limit, if anything. */
+  done(rateLimit?: BatchResult['rateLimit']): void;
+}
+
 const WINDOW_MS = 1000;
 /** Longer than any call takes (the transport's timeout is 30 s by default). */
 const HISTORY_MS = 60_000;
+/** The fastest of this many recent answers is the "no delay" latency. */
+const LATENCY_SAMPLES = 50;
+/** The most a slow answer moves its request's place in the window. */
+const MAX_LAG_MS = 100;
+
+interface Request {
+  start: number;
+  /** Set when the answer is in. */
+  latency?: number;
+  end?: number;
+}
 
 /**
  * Paces request starts: at most `ratePerSecond` in any sliding window of 1 s (+ margin),
  * and evenly spaced within it ("no burst": Resend's 10/s is a sliding window with no
  * burst allowance, so ten requests at once would be answered with 429s).
  *
- * Waiters are served in order, one at a time (a promise chain), so concurrent batch
- * tasks never race for the same slot. Every attempt takes a slot, retries included:
- * the provider counts them too.
+ * The provider counts a request when it arrives, which is some time after it starts here:
+ * always a little (the network), sometimes a lot (a cold connection's handshake, a busy
+ * event loop, a 3 MB body in transit). If request 1 is late by 80 ms and request 11 is on
+ * time, the provider sees 11 requests in one second. So a request's place in the window is
+ * its start plus how much slower its answer was than the fastest recent answer (it reached
+ * the provider no later than that), up to MAX_LAG_MS; a request in flight counts at its
+ * start. The cap is a bet: past it, a slow answer is more likely slow processing after
+ * arrival (which does not matter here) than a late arrival, and a rare 429 is retried.
+ * Costs nothing when latency is steady, and waits out the spikes.
+ *
+ * Waiters are served in order, one at a time (a promise chain), so concurrent batch tasks
+ * never race for the same slot. Every attempt takes a slot, retries included: the
+ * provider counts them too.
  *
  * Like listmonk's sliding window (internal/manager/pipe.go) but with spacing: listmonk
  * sends the window's quota at once and then sleeps out the rest of the window.
@@ -34,11 +60,9 @@ export class RateLimiter {
   #rate: number;
   #span: number;
   #clock: Clock;
-  /**
-   * Start times of recent requests, oldest first: the last `#capacity`, and all of the
-   * last HISTORY_MS, because `observe` looks back from a request that started a while ago.
-   */
-  #starts: number[] = [];
+  /** Recent requests in start order: the last `#capacity`, and all of the last HISTORY_MS. */
+  #requests: Request[] = [];
+  #latencies: number[] = [];
   #blockedUntil = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -53,7 +77,7 @@ export class RateLimiter {
     this.#clock = options.clock;
   }
 
-  /** The current rate, lowered by `observe` when the provider announces a lower limit. */
+  /** The current rate, lowered when the provider announces a lower limit. */
   get ratePerSecond(): number {
     return this.#rate;
   }
@@ -64,10 +88,10 @@ export class RateLimiter {
   }
 
   /**
-   * Waits for the next slot and takes it. Resolves `true` once the caller may start its
-   * request (now), or `false` if `signal` aborted first (no slot taken).
+   * Waits for the next slot and takes it. Resolves once the caller may start its request
+   * (now), or `undefined` if `signal` aborted first (no slot taken).
    */
-  acquire(signal?: AbortSignal): Promise<boolean> {
+  acquire(signal?: AbortSignal): Promise<RateSlot | undefined> {
     const turn = this.#queue.then(() => this.#waitForSlot(signal));
     // The next waiter queues behind this one whatever happens to it.
     this.#queue = turn.catch(() => undefined);
@@ -79,52 +103,76 @@ export class RateLimiter {
     this.#blockedUntil = Math.max(this.#blockedUntil, time);
   }
 
-  /**
-   * Slows down on what the provider said about its limit after a request that started
-   * at `startedAt`:
-   * - a `limit` below our rate: adopt it (someone passed `--rate 20` to a 10/s account);
-   * - `remaining: 0` while we ourselves had started fewer than the limit in that window:
-   *   others share the API key, so our spacing is not enough — hold off until `reset`.
-   *   (At our own full rate `remaining` is 0 after every request; that is expected, and
-   *   the spacing already waits for the oldest request to leave the window.)
-   */
-  observe(rateLimit: BatchResult['rateLimit'], startedAt: number): void {
-    if (rateLimit === undefined) return;
-    const { limit, remaining, resetMs } = rateLimit;
-    if (limit !== undefined && limit >= 1 && limit < this.#rate) this.#rate = limit;
-    if (remaining === 0) {
-      const ours = this.#starts.filter((t) => t > startedAt - WINDOW_MS && t <= startedAt).length;
-      if (ours < (limit ?? this.#capacity)) this.blockUntil(startedAt + (resetMs ?? this.#span));
+  async #waitForSlot(signal: AbortSignal | undefined): Promise<RateSlot | undefined> {
+    for (;;) {
+      if (signal?.aborted) return undefined;
+      const now = this.#clock.now();
+      const at = this.#earliest(now);
+      if (at <= now) return this.#take(now);
+      // Loop rather than trust one sleep: blockUntil may have moved, answers come in.
+      await this.#clock.sleep(at - now, signal);
     }
   }
 
-  async #waitForSlot(signal: AbortSignal | undefined): Promise<boolean> {
-    for (;;) {
-      if (signal?.aborted) return false;
-      const now = this.#clock.now();
-      const at = this.#earliest(now);
-      if (at <= now) {
-        // Record the real start time, not the planned one: if the event loop was held
-        // up (an fsync, a GC), the next slots are measured from when this one really went.
-        this.#starts.push(now);
-        while (this.#starts.length > this.#capacity && (this.#starts[0] as number) < now - HISTORY_MS) this.#starts.shift();
-        return true;
-      }
-      // Loop rather than trust one sleep: blockUntil may have moved while we slept.
-      await this.#clock.sleep(at - now, signal);
-    }
+  #take(now: number): RateSlot {
+    // The real start time, not the planned one: if the event loop was held up (an fsync,
+    // a GC), the next slots are measured from when this one really went.
+    const request: Request = { start: now };
+    this.#requests.push(request);
+    while (this.#requests.length > this.#capacity && (this.#requests[0] as Request).start < now - HISTORY_MS) this.#requests.shift();
+    let finished = false;
+    return {
+      startedAt: now,
+      done: (rateLimit) => {
+        if (finished) return;
+        finished = true;
+        request.end = this.#clock.now();
+        request.latency = request.end - request.start;
+        this.#latencies.push(request.latency);
+        if (this.#latencies.length > LATENCY_SAMPLES) this.#latencies.shift();
+        this.#observe(rateLimit, request.start);
+      },
+    };
   }
 
   /** The earliest time the next request may start. */
   #earliest(now: number): number {
     let at = Math.max(now, this.#blockedUntil);
-    const last = this.#starts[this.#starts.length - 1];
+    const last = this.#requests[this.#requests.length - 1];
     // Even spacing: one start every span/rate ms (102.5 ms at 10/s with a 25 ms margin).
-    if (last !== undefined) at = Math.max(at, last + this.#span / this.#rate);
-    // The window itself: the capacity-th most recent start must have left it. Implied by
-    // the spacing at a constant rate; it matters when `observe` lowered the rate.
-    const kth = this.#starts.length >= this.#capacity ? this.#starts[this.#starts.length - this.#capacity] : undefined;
-    if (kth !== undefined) at = Math.max(at, kth + this.#span);
+    if (last !== undefined) at = Math.max(at, last.start + this.#span / this.#rate);
+    // The window: the next start must wait until the capacity-th latest place has left it.
+    const places = this.#requests.map((r) => this.#place(r)).filter((p) => p > now - this.#span);
+    if (places.length >= this.#capacity) {
+      places.sort((a, b) => b - a);
+      at = Math.max(at, (places[this.#capacity - 1] as number) + this.#span);
+    }
     return at;
+  }
+
+  /** When the provider may have counted the request: its start, plus its excess latency. */
+  #place(request: Request): number {
+    if (request.latency === undefined) return request.start;
+    const fastest = Math.min(...this.#latencies);
+    return request.start + Math.min(MAX_LAG_MS, Math.max(0, request.latency - fastest));
+  }
+
+  /**
+   * Slows down on what the provider said about its limit after a request:
+   * - a `limit` below our rate: adopt it (someone passed `--rate 20` to a 10/s account);
+   * - `remaining: 0` while fewer than the limit of our own requests can have been in the
+   *   provider's window (started before this one, answered less than a second before it
+   *   started): others share the API key, so our pacing is not enough — hold off until
+   *   `reset`. (At our own full rate `remaining` is 0 after every request; that is
+   *   expected, and the window already waits for the oldest request to leave it.)
+   */
+  #observe(rateLimit: BatchResult['rateLimit'], startedAt: number): void {
+    if (rateLimit === undefined) return;
+    const { limit, remaining, resetMs } = rateLimit;
+    if (limit !== undefined && limit >= 1 && limit < this.#rate) this.#rate = limit;
+    if (remaining === 0) {
+      const ours = this.#requests.filter((r) => r.start <= startedAt && (r.end ?? Infinity) > startedAt - WINDOW_MS).length;
+      if (ours < (limit ?? this.#capacity)) this.blockUntil(startedAt + (resetMs ?? this.#span));
+    }
   }
 }

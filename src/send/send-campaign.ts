@@ -222,8 +222,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       // in_flight before the request can leave: after a crash from here on, the batch is
       // resent (never rebuilt), because the provider may have it.
       journal.markAttempt(campaign, batch.seq, clock.now());
-      if (!(await limiter.acquire(wake))) return;
-      const startedAt = clock.now();
+      const slot = await limiter.acquire(wake);
+      if (slot === undefined) return;
       report.attempts++;
 
       let result;
@@ -232,6 +232,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
         // transport's own timeout) so its outcome can be recorded, Ctrl-C or not.
         result = await transport.sendBatch(batch.messages, { idempotencyKey: batch.key });
       } catch (error) {
+        slot.done();
         if (!(error instanceof TransportError)) throw error; // a bug: surfaces with its stack
         journal.recordAttemptError(campaign, batch.seq, error.message);
 
@@ -265,7 +266,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       }
 
       consecutiveFailures = 0;
-      limiter.observe(result.rateLimit, startedAt);
+      slot.done(result.rateLimit);
       // Throws (rolling back) if the answer does not cover the batch: a transport bug.
       journal.recordOutcomes(campaign, batch.seq, result.outcomes, clock.now());
       result.outcomes.forEach((outcome, i) => {

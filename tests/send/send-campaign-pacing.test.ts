@@ -16,10 +16,13 @@ function virtualClock(start = 0): Clock & { time: number } {
   return clock;
 }
 
+/** `count` requests one after the other, each answered at once. */
 async function starts(limiter: RateLimiter, clock: Clock, count: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
-    expect(await limiter.acquire()).toBe(true);
+    const slot = await limiter.acquire();
+    expect(slot?.startedAt).toBe(clock.now());
+    slot?.done();
     times.push(clock.now());
   }
   return times;
@@ -72,8 +75,7 @@ describe('RateLimiter', () => {
   it('adopts a lower limit announced by the provider', async () => {
     const clock = virtualClock();
     const limiter = new RateLimiter({ ratePerSecond: 20, clock });
-    await limiter.acquire();
-    limiter.observe({ limit: 4, remaining: 3 }, 0);
+    (await limiter.acquire())?.done({ limit: 4, remaining: 3 });
     expect(limiter.ratePerSecond).toBe(4);
     const times = await starts(limiter, clock, 8);
     expect(maxInWindow(times, 1000)).toBe(4);
@@ -82,8 +84,8 @@ describe('RateLimiter', () => {
   it('holds off until reset when the provider has no room left that we did not use ourselves', async () => {
     const clock = virtualClock(10_000);
     const limiter = new RateLimiter({ ratePerSecond: 10, clock });
-    await limiter.acquire(); // one start of ours in the window; the provider says none remain
-    limiter.observe({ limit: 10, remaining: 0, resetMs: 1000 }, 10_000);
+    // One start of ours in the window, and the provider says none remain.
+    (await limiter.acquire())?.done({ limit: 10, remaining: 0, resetMs: 1000 });
     await limiter.acquire();
     expect(clock.now()).toBe(11_000);
   });
@@ -91,8 +93,8 @@ describe('RateLimiter', () => {
   it('does not hold off when remaining is 0 only because of our own full-rate starts', async () => {
     const clock = virtualClock(10_000);
     const limiter = new RateLimiter({ ratePerSecond: 10, clock });
-    const times = await starts(limiter, clock, 10);
-    limiter.observe({ limit: 10, remaining: 0, resetMs: 1000 }, times[9]!);
+    const times = await starts(limiter, clock, 9);
+    (await limiter.acquire())?.done({ limit: 10, remaining: 0, resetMs: 1000 });
     await limiter.acquire();
     // The window's own spacing: the 11th start 1000 ms after the 1st, not 1000 ms after the 10th.
     expect(clock.now()).toBe(times[0]! + 1000);
@@ -104,8 +106,20 @@ describe('RateLimiter', () => {
     await limiter.acquire();
     const controller = new AbortController();
     controller.abort();
-    expect(await limiter.acquire(controller.signal)).toBe(false);
-    expect(await limiter.acquire()).toBe(true);
+    expect(await limiter.acquire(controller.signal)).toBeUndefined();
+    expect(await limiter.acquire()).toBeDefined();
+  });
+
+  it("places a slow answer's request later in the window by its extra latency (a late arrival at the provider)", async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    const first = await limiter.acquire();
+    clock.time += 80; // its answer takes 80 ms, the others' none: it may have arrived 80 ms late
+    first?.done();
+    const rest = await starts(limiter, clock, 9);
+    expect(rest).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    await limiter.acquire();
+    expect(clock.now()).toBe(1080);
   });
 
   it('refuses a rate that is not a positive number, quoting it', () => {

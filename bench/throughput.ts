@@ -1,0 +1,126 @@
+/**
+ * Throughput of the send loop: 20,000 recipients through the real Resend transport (the
+ * resend SDK over HTTP) to the local Resend-compatible server, which enforces 10
+ * requests/s. At 100 emails a batch the ceiling is 1,000 emails/s; the figure is
+ * emails/s as a ratio of it. Goal (issue 3): ≥ 0.95. Then again with 5% of the calls
+ * answered 500 (each costs a retry, and so a request slot).
+ *
+ * Everything is real but the provider: the sample edition rendered by React Email, a
+ * CSV list streamed by the loader, personalization, the SQLite journal (WAL, fsync per
+ * transaction), the rate limiter and the retries.
+ *
+ *   npx tsx bench/throughput.ts [--recipients 20000] [--edition content/….md]
+ *
+ * Prints one JSON line per run.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaults } from '../src/config.ts';
+import { loadEdition } from '../src/content/load-edition.ts';
+import { renderEmail } from '../src/render/render-email.ts';
+import { systemClock } from '../src/send/clock.ts';
+import { createPersonalizer } from '../src/send/personalize.ts';
+import { sendCampaign } from '../src/send/send-campaign.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { readSubscribers } from '../src/subscribers/load-subscribers.ts';
+import { createResendTransport } from '../src/transport/resend.ts';
+
+interface Stats {
+  received: number;
+  distinct: number;
+  requests: number;
+  rateLimited429: number;
+  validationErrors: number;
+}
+
+/** The server in its own process (see _resend-server-process.ts). */
+async function startServer(rate: number, error500: number, seed: number) {
+  const child: ChildProcess = fork(new URL('./_resend-server-process.ts', import.meta.url), [String(rate), String(error500), String(seed)], {
+    execArgv: ['--import', 'tsx'],
+  });
+  const [{ url }] = (await once(child, 'message')) as [{ url: string }];
+  return {
+    url,
+    async stats(): Promise<Stats> {
+      child.send('stats');
+      const [stats] = (await once(child, 'message')) as [Stats];
+      return stats;
+    },
+    async close() {
+      child.send('close');
+      await once(child, 'exit');
+    },
+  };
+}
+
+const { values } = parseArgs({
+  options: {
+    recipients: { type: 'string', default: '20000' },
+    edition: { type: 'string', default: 'content/2025-07-08-ai-issues-2025-h1.md' },
+  },
+});
+const RECIPIENTS = Number(values.recipients);
+const RATE = 10;
+const CEILING = RATE * defaults.batchSize;
+
+const work = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
+try {
+  const list = join(work, 'list.csv');
+  const rows = ['email,name,company'];
+  for (let i = 0; i < RECIPIENTS; i++) rows.push(`reader${i}@example.com,독자 ${i},회사 ${i % 97}`);
+  writeFileSync(list, `${rows.join('\n')}\n`);
+
+  const edition = await loadEdition(values.edition as string);
+  const email = await renderEmail(edition);
+  const personalize = createPersonalizer(email, {
+    id: edition.slug,
+    from: `${edition.from.name} <${edition.from.email}>`,
+    publicUrl: 'https://news.example.com',
+    unsubscribeMailto: edition.from.email,
+    secret: 'bench-secret-0123456789abcdef',
+  });
+
+  for (const [label, error500] of [['no faults', 0], ['5% 500s', 0.05]] as const) {
+    const server = await startServer(RATE, error500, 3);
+    const store = openStore(join(work, `${label.replace(/\W+/g, '-')}.db`));
+    const { recipients, report: listReport } = readSubscribers(list);
+    const report = await sendCampaign({
+      email,
+      recipients,
+      listReport,
+      personalize,
+      transport: createResendTransport({ apiKey: 're_bench', baseUrl: server.url, timeoutMs: 30_000 }),
+      store,
+      clock: systemClock,
+      rate: RATE,
+    });
+    const stats = await server.stats();
+    console.log(
+      JSON.stringify({
+        bench: 'throughput',
+        faults: label,
+        recipients: RECIPIENTS,
+        sent: report.sent,
+        everyRecipientOnce: stats.received === RECIPIENTS && stats.distinct === RECIPIENTS,
+        requests: stats.requests,
+        retries: report.retries,
+        rateLimited429: stats.rateLimited429,
+        validationErrors: stats.validationErrors,
+        elapsedMs: Math.round(report.elapsedMs),
+        emailsPerSecond: Math.round(report.emailsPerSecond),
+        ceiling: CEILING,
+        ratio: Number((report.emailsPerSecond / CEILING).toFixed(3)),
+        goal: 0.95,
+        htmlBytesPerEmail: Buffer.byteLength(email.html),
+      }),
+    );
+    store.close();
+    await server.close();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
