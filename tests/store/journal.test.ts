@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NewsletterError } from '../../src/errors.ts';
-import { createJournal, journalCampaignId } from '../../src/store/journal.ts';
+import { createJournal, journalCampaignId, type JournalRecipient } from '../../src/store/journal.ts';
 import { SCHEMA_VERSION } from '../../src/store/migrate.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 
@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 const T0 = Date.parse('2025-07-08T00:00:00Z');
-const people = [
+const people: JournalRecipient[] = [
   { email: 'Ann@Example.com', name: '앤', fields: { company: 'A' } },
   { email: 'bob@example.com', fields: {} },
   { email: 'cy@example.com', name: 'Cy', fields: { company: 'C' } },
