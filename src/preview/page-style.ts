@@ -31,7 +31,7 @@ main{padding:16px 20px 40px}
 .frames{display:flex;gap:20px;align-items:flex-start;overflow-x:auto;padding-bottom:8px}
 figure{margin:0;flex:none}
 figcaption{font-size:12px;color:var(--muted);margin:0 0 6px}
-iframe.email{display:block;border:1px solid var(--line);background:#fff;height:600px}
+iframe.email{display:block;box-sizing:content-box;border:1px solid var(--line);background:#fff;height:600px}
 iframe.email.inverted{filter:invert(1) hue-rotate(180deg)}
 pre.text,pre.source{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px;white-space:pre-wrap;word-break:break-all;max-width:1100px;margin:0}
 pre.text{font-family:inherit;font-size:14px;line-height:1.7;word-break:keep-all}
