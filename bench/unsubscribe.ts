@@ -3,6 +3,7 @@
  * Goal (issue 5): ≥ 2,000 requests/s with p99 < 50 ms on this 2-core machine.
  *
  *   npx tsx bench/unsubscribe.ts [--duration 10] [--connections 50]
+ *   npm run bench -- unsubscribe
  *
  * The server runs in its own process (as `newsletter serve` does), over a fresh SQLite
  * journal in a temp directory (WAL, synchronous=FULL: every 200 is on disk), writing its
@@ -54,7 +55,10 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'newsletter-bench-'));
   const dbPath = join(dir, 'newsletter.db');
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', dbPath], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir> writes the server's CPU profile there.
+  const profile = process.env['BENCH_CPU_PROF'];
+  const execArgv = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', dbPath], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.once('message', (m) => resolve(m as string));
