@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { resolveConfig } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { buildEdition } from '../src/render/build-edition.ts';
@@ -37,7 +38,10 @@ Options:
     const loaded = await loadEdition(file);
     // The flag wins over the front matter; renderEmail reads the engine from the edition.
     const edition = engine ? { ...loaded, engine } : loaded;
-    const built = await buildEdition(edition);
+    // The web version's own "웹에서 보기" link: its archive address once a public URL is
+    // configured; until then the publisher's site (a local http address has no place in it).
+    const { publicUrl } = resolveConfig(process.env);
+    const built = await buildEdition(edition, { webUrl: publicUrl && `${publicUrl}/archive/${edition.slug}` });
     const renderMs = performance.now() - started;
     const dir = join(values.out ?? 'out', edition.slug);
     await mkdir(dir, { recursive: true });
@@ -50,7 +54,7 @@ Options:
       console.log(JSON.stringify({ slug: edition.slug, dir, engine: edition.engine, subject: built.email.subject, htmlBytes: built.htmlBytes, textBytes: built.textBytes, warnings: built.warnings, renderMs: Math.round(renderMs) }));
       return 0;
     }
-    console.log(`Built ${edition.slug} → ${relative(process.cwd(), dir) || dir}/{email.html,email.txt,web.html}`);
+    console.log(`Built ${edition.slug} → ${displayDir(dir)}/{email.html,email.txt,web.html}`);
     console.log(`  subject  ${built.email.subject}`);
     console.log(`  engine   ${edition.engine}`);
     console.log(`  html     ${formatKb(built.htmlBytes)} of Gmail's ~102 KB clip (${Math.round((built.htmlBytes / GMAIL_CLIP_BYTES) * 100)}%)`);
@@ -75,4 +79,10 @@ export function engineFlag(command: string, value: string | undefined): Engine |
 
 function formatKb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** The output folder as the user would type it: relative inside the project, absolute outside. */
+function displayDir(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === '' || rel.startsWith('..') ? dir : rel;
 }

@@ -1,8 +1,6 @@
-import { render } from '@react-email/render';
-import Newsletter from '../../emails/newsletter.tsx';
 import { MERGE_SLOT, type Edition } from '../content/schema.ts';
 import { STANDARD_SLOTS, type Email } from './email.ts';
-import { renderEmail } from './render-email.ts';
+import { renderEmail, renderHtml, type Engine } from './render-email.ts';
 
 /** Gmail clips a message whose HTML passes about 102 KB; Hangul is 3 bytes a character. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -19,18 +17,20 @@ export interface BuiltEdition {
 export interface BuildOptions {
   /** Where the web version will live, e.g. https://news.example.com/archive/<slug>. */
   webUrl?: string;
+  /** @default edition.engine */
+  engine?: Engine;
 }
 
 /** Renders the email (with merge slots) and the web version, and measures them. */
 export async function buildEdition(edition: Edition, options: BuildOptions = {}): Promise<BuiltEdition> {
-  const email = await renderEmail(edition);
+  const engine = options.engine ?? edition.engine;
+  const email = await renderEmail(edition, { engine });
   const refusal = `mailto:${edition.replyTo ?? edition.from.email}?subject=${encodeURIComponent('수신거부')}`;
-  const web = await render(
-    Newsletter({
-      edition,
-      slots: { greeting: edition.greeting.anonymous, webUrl: options.webUrl ?? edition.publisher.url, unsubscribeUrl: refusal },
-    }),
-  );
+  const web = await renderHtml(edition, engine, {
+    greeting: edition.greeting.anonymous,
+    webUrl: options.webUrl ?? edition.publisher.url,
+    unsubscribeUrl: refusal,
+  });
   const htmlBytes = Buffer.byteLength(email.html);
   const textBytes = Buffer.byteLength(email.text);
   return { email, web, htmlBytes, textBytes, warnings: warningsFor(email, htmlBytes) };

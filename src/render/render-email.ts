@@ -1,5 +1,5 @@
 import { render } from '@react-email/render';
-import Newsletter, { MSO_CLOSE, MSO_OPEN } from '../../emails/newsletter.tsx';
+import Newsletter, { MSO_CLOSE, MSO_OPEN, type NewsletterProps } from '../../emails/newsletter.tsx';
 import { frontMatterSchema, type Edition } from '../content/schema.ts';
 import type { Email } from './email.ts';
 import { renderMjml } from './render-mjml.ts';
@@ -30,8 +30,7 @@ const GHOST_CLOSE = '<!--[if mso]></td></tr></table><![endif]-->';
  * this function knows which engine made the email.
  */
 export async function renderEmail(edition: Edition, options: RenderOptions = {}): Promise<Email> {
-  const engine = options.engine ?? edition.engine;
-  const html = engine === 'mjml' ? await renderMjml(edition) : await renderReact(edition);
+  const html = await renderHtml(edition, options.engine ?? edition.engine);
   return {
     slug: edition.slug,
     subject: edition.subject,
@@ -42,6 +41,12 @@ export async function renderEmail(edition: Edition, options: RenderOptions = {})
   };
 }
 
-async function renderReact(edition: Edition): Promise<string> {
-  return (await render(Newsletter({ edition }))).replace(MSO_OPEN, GHOST_OPEN).replace(MSO_CLOSE, GHOST_CLOSE);
+/**
+ * The HTML alone, by engine. `slots` fills the per-recipient places with fixed values
+ * (the web version); without it they stay merge slots.
+ */
+export async function renderHtml(edition: Edition, engine: Engine, slots?: NewsletterProps['slots']): Promise<string> {
+  if (engine === 'mjml') return renderMjml(edition, slots);
+  const html = await render(Newsletter({ edition, slots }));
+  return html.replace(MSO_OPEN, GHOST_OPEN).replace(MSO_CLOSE, GHOST_CLOSE);
 }

@@ -127,6 +127,14 @@ describe('buildEdition', () => {
     expect(built.warnings).toEqual([]);
   });
 
+  it('renders the web version with the edition’s engine', async () => {
+    const react = await buildEdition(edition);
+    const mjml = await buildEdition(edition, { engine: 'mjml' });
+    expect(react.web).not.toContain('mj-column');
+    expect(mjml.web).toMatch(/class="mj-column-per-50/);
+    expect(mjml.web).not.toMatch(MERGE_SLOT);
+  });
+
   it('warns of a custom merge slot and of size past half the clip', async () => {
     const padded = {
       ...edition,
