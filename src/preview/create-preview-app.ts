@@ -18,7 +18,7 @@ export interface PreviewAppOptions {
   recipients: () => Promise<SampleRecipients>;
   settings: SampleSettings;
   /** Where an edition's test sends go: Resend when configured, else the outbox. */
-  transportFor: (slug: string) => Transport;
+  transportFor: (slug: string) => Promise<Transport>;
   /** Shown after a test send to the outbox: its folder, relative to the project. */
   outboxFor: (slug: string) => string | undefined;
   /** The client script, types stripped. */
@@ -82,7 +82,11 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
     const rendered = await store.get(c.req.param('slug'));
     if (!rendered) return c.html(notFound(c.req.param('slug')), 404);
     if (!rendered.ok) return c.text('This edition does not render; see its preview page for why.', 409);
-    return c.html(rendered.built.web);
+    try {
+      return c.html((await store.web(c.req.param('slug'))) ?? '');
+    } catch (error) {
+      return c.text(`The web version failed: ${error instanceof Error ? error.message : String(error)}`, 500);
+    }
   });
   app.get('/api/editions/:slug', async (c) => {
     const state = await statePayload(c, c.req.param('slug'));
@@ -110,9 +114,9 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
     if (!parsed.ok) return c.json({ ok: false, problems: parsed.problems }, 400);
     const { recipients } = await options.recipients();
     const as = body.data.recipient === null || body.data.recipient === undefined ? undefined : recipients[body.data.recipient];
-    const transport = options.transportFor(slug);
+    const transport = await options.transportFor(slug);
     try {
-      const result = await sendTest({ edition: rendered.edition, email: rendered.built.email, addresses: parsed.addresses, transport, settings, ...(as ? { as } : {}) });
+      const result = await sendTest({ edition: rendered.edition, email: rendered.email, addresses: parsed.addresses, transport, settings, ...(as ? { as } : {}) });
       const where = transport.name === 'outbox' ? options.outboxFor(slug) : undefined;
       return c.json({ ...result, transport: transport.name, ...(where ? { where } : {}) }, result.ok ? 200 : 502);
     } catch (error) {

@@ -65,27 +65,27 @@ export function previewState(rendered: Rendered, options: { recipients: Recipien
       }),
     };
   }
-  const { edition, built } = rendered;
+  const { edition, email } = rendered;
   const row = options.recipient === null ? undefined : options.recipients[options.recipient];
-  let subject = built.email.subject;
-  let html = built.email.html;
-  let text = built.email.text;
+  let subject = email.subject;
+  let html = email.html;
+  let text = email.text;
   if (row) {
-    const message = createPersonalizer(built.email, sampleIdentity(edition, options.settings))(row);
+    const message = createPersonalizer(email, sampleIdentity(edition, options.settings))(row);
     ({ subject, html, text } = message);
   }
   return {
     ...common,
     ok: true,
     subject,
-    preheader: built.email.preheader,
+    preheader: email.preheader,
     date: edition.date,
     advertisement: edition.advertisement,
     frames: frameVariants(html),
     text,
     source: html,
-    htmlBytes: built.htmlBytes,
-    textBytes: built.textBytes,
+    htmlBytes: rendered.htmlBytes,
+    textBytes: rendered.textBytes,
     ...(row ? { personalizedBytes: Buffer.byteLength(html) } : {}),
     clipBytes: GMAIL_CLIP_BYTES,
     recipient: row ? (options.recipient as number) : null,

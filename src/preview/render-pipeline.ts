@@ -4,10 +4,14 @@ import type { ModuleRunner } from 'vite/module-runner';
 import type { LoadResult } from '../content/load-edition.ts';
 import type { Edition } from '../content/schema.ts';
 import type { BuiltEdition } from '../render/build-edition.ts';
+import type { Email } from '../render/email.ts';
 
 /** The loader and renderer of the project being previewed, as the files on disk say now. */
 export interface RenderPipeline {
   readEdition(file: string): Promise<LoadResult>;
+  /** The email alone: what the frames need, one React render. */
+  renderEmail(edition: Edition): Promise<Email>;
+  /** The email and the web version: a second render, done only when the web tab asks. */
   buildEdition(edition: Edition): Promise<BuiltEdition>;
   /**
    * A template or pipeline source file changed (or appeared, or went): the next call runs
@@ -18,11 +22,12 @@ export interface RenderPipeline {
 
 interface Modules {
   readEdition: (file: string) => Promise<LoadResult>;
+  renderEmail: (edition: Edition) => Promise<Email>;
   buildEdition: (edition: Edition) => Promise<BuiltEdition>;
 }
 
 /**
- * Loads src/content/load-edition.ts and src/render/build-edition.ts of `root` (and so
+ * Loads src/content/load-edition.ts, src/render/render-email.ts and build-edition.ts of `root` (and so
  * emails/**) through a Vite module runner of their own. Node's ESM cache can never forget
  * a module, so re-importing a changed template natively would leak a module graph per
  * save; the runner evaluates modules as functions it can drop. Dependencies in
@@ -45,8 +50,9 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
     if (modules) return modules;
     const loading = Promise.all([
       runner.import(join(root, 'src/content/load-edition.ts')),
+      runner.import(join(root, 'src/render/render-email.ts')),
       runner.import(join(root, 'src/render/build-edition.ts')),
-    ]).then(([content, render]) => ({ readEdition: content.readEdition, buildEdition: render.buildEdition }));
+    ]).then(([content, email, build]) => ({ readEdition: content.readEdition, renderEmail: email.renderEmail, buildEdition: build.buildEdition }));
     // A failed import is not kept: the next call tries again (after the fix, or the same error).
     loading.catch(() => {
       if (modules === loading) modules = undefined;
@@ -58,6 +64,9 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
   return {
     async readEdition(file) {
       return (await load()).readEdition(file);
+    },
+    async renderEmail(edition) {
+      return (await load()).renderEmail(edition);
     },
     async buildEdition(edition) {
       return (await load()).buildEdition(edition);

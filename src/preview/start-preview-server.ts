@@ -4,8 +4,6 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { transformWithOxc, type ViteDevServer } from 'vite';
-import { createOutboxTransport } from '../transport/outbox.ts';
-import { createResendTransport } from '../transport/resend.ts';
 import type { Transport } from '../transport/transport.ts';
 import { createPreviewApp } from './create-preview-app.ts';
 import { createEditionStore } from './edition-store.ts';
@@ -37,13 +35,16 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
   const outboxDir = resolve(root, settings.outboxDir);
   const outboxFor = (slug: string) => join(outboxDir, `${slug}-test`);
   const transports = new Map<string, Transport>();
-  const transportFor = (slug: string): Transport => {
+  // Loaded on the first test send: the Resend SDK and nodemailer's composer cost ~15 MB
+  // and ~100 ms at start, for a button most sessions never press.
+  const transportFor = async (slug: string): Promise<Transport> => {
     const key = settings.resend ? '' : slug;
     let transport = transports.get(key);
     if (!transport) {
-      transport = settings.resend
-        ? createResendTransport({ apiKey: settings.resend.apiKey, ...(settings.resend.baseUrl ? { baseUrl: settings.resend.baseUrl } : {}) })
-        : createOutboxTransport({ dir: outboxFor(slug) });
+      const resend = settings.resend;
+      transport = resend
+        ? (await import('../transport/resend.ts')).createResendTransport({ apiKey: resend.apiKey, ...(resend.baseUrl ? { baseUrl: resend.baseUrl } : {}) })
+        : (await import('../transport/outbox.ts')).createOutboxTransport({ dir: outboxFor(slug) });
       transports.set(key, transport);
     }
     return transport;

@@ -1,7 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchProject, type ProjectChange } from '../../src/preview/watch-project.ts';
 
 let root: string;
@@ -23,21 +24,22 @@ const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('watchProject', () => {
   it('reports edition saves as slugs, once per burst', async () => {
-    await writeFile(join(root, 'content/2025-01-06-a.md'), 'one');
-    await writeFile(join(root, 'content/2025-01-06-a.md'), 'two');
-    await writeFile(join(root, 'content/2025-01-13-b.md'), 'three');
+    // Synchronous writes: microseconds apart, as an editor's save burst.
+    writeFileSync(join(root, 'content/2025-01-06-a.md'), 'one');
+    writeFileSync(join(root, 'content/2025-01-06-a.md'), 'two');
+    writeFileSync(join(root, 'content/2025-01-13-b.md'), 'three');
+    await vi.waitFor(() => expect(changes.flatMap((c) => c.editions).sort()).toEqual(['2025-01-06-a', '2025-01-13-b']));
     await settle();
     expect(changes).toHaveLength(1);
-    expect(changes[0]?.editions.sort()).toEqual(['2025-01-06-a', '2025-01-13-b']);
-    expect(changes[0]?.templates).toEqual([]);
+    expect(changes.flatMap((c) => c.templates)).toEqual([]);
   });
 
   it('reports template and pipeline sources in subfolders, with absolute paths', async () => {
     await writeFile(join(root, 'emails/components/footer.tsx'), 'x');
     await writeFile(join(root, 'src/render/render-email.ts'), 'y');
-    await settle();
-    const templates = changes.flatMap((c) => c.templates).sort();
-    expect(templates).toEqual([join(root, 'emails/components/footer.tsx'), join(root, 'src/render/render-email.ts')]);
+    await vi.waitFor(() =>
+      expect([...new Set(changes.flatMap((c) => c.templates))].sort()).toEqual([join(root, 'emails/components/footer.tsx'), join(root, 'src/render/render-email.ts')]),
+    );
   });
 
   it('notices the sample list, and ignores editor scratch files and other content', async () => {
@@ -48,7 +50,6 @@ describe('watchProject', () => {
     await settle();
     expect(changes).toEqual([]);
     await writeFile(join(root, 'content/subscribers.sample.csv'), 'email\na@may-i.io\n');
-    await settle();
-    expect(changes).toEqual([{ editions: [], recipients: true, templates: [] }]);
+    await vi.waitFor(() => expect(changes).toEqual([{ editions: [], recipients: true, templates: [] }]));
   });
 });
