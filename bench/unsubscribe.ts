@@ -139,6 +139,8 @@ async function serveForBench(dbPath: string): Promise<void> {
       process.send?.({ suppressions, integrity });
     }
   });
+  // If the parent dies (Ctrl-C, a closed pipe), do not linger as an orphan server.
+  process.once('disconnect', () => process.exit(0));
   process.once('SIGTERM', () => {
     void server.close(1000).then(() => {
       store.close();
