@@ -5,6 +5,7 @@ import { formatSummary } from '../src/send/format-report.ts';
 import { createJournal, journalCampaignId, type CampaignSummary } from '../src/store/journal.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { countSuppressions } from '../src/store/suppressions.ts';
+import { deliveryCounts, type DeliveryCounts } from '../src/webhooks/index.ts';
 import { parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
@@ -47,10 +48,27 @@ Options:
           `${config.dbPath}: no campaign \`${slug}\` in the journal — ${known.length === 0 ? 'nothing has been sent with this journal yet (is NEWSLETTER_DB the same as when you sent?)' : `known campaigns: ${known.join(', ')}`}.`,
         );
       }
+      // What Resend's webhooks reported, tied to the campaign by its tag (the slug); only
+      // real sends have any.
+      const deliveries = (id: string): DeliveryCounts | undefined => (id.endsWith('@outbox') ? undefined : deliveryCounts(store.db, id));
       if (values.json) {
-        console.log(JSON.stringify({ campaigns: summaries, suppressions: countSuppressions(store) }));
+        const campaigns = summaries.map((s) => ({ ...s, deliveries: deliveries(s.campaign.id) }));
+        console.log(JSON.stringify({ campaigns, suppressions: countSuppressions(store) }));
       } else {
-        console.log(summaries.map((s) => formatSummary(s).join('\n')).join('\n\n'));
+        const blocks = summaries.map((s) => {
+          const lines = formatSummary(s);
+          const d = deliveries(s.campaign.id);
+          if (d !== undefined) {
+            const seen = Object.entries(d).filter(([, c]) => c.messages > 0);
+            lines.push(
+              seen.length === 0
+                ? '  deliveries    no webhook events yet (`npx newsletter serve` receives them from Resend)'
+                : `  deliveries    ${seen.map(([type, c]) => `${type.replace('_', ' ')} ${c.messages}`).join(' · ')}`,
+            );
+          }
+          return lines.join('\n');
+        });
+        console.log(blocks.join('\n\n'));
         const s = countSuppressions(store);
         console.log(`\nSuppressed addresses (all campaigns): unsubscribed ${s.unsubscribed} · bounced ${s.bounced} · complained ${s.complained} · manual ${s.manual}`);
       }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../src/store/journal.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { suppress } from '../../src/store/suppressions.ts';
+import { ensureWebhookTables } from '../../src/webhooks/index.ts';
 import { startResendServer, type ResendServer } from '../support/resend-server.ts';
 
 // `npx newsletter send` and `status` as a user runs them: a child process, real argv,
@@ -118,6 +119,16 @@ describe('npx newsletter send', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/Campaign 2025-01-02-send-fixture \(through resend\)/);
     expect(status.stdout).toMatch(/recipients {4}sent 120 · failed 0 · queued 0 · skipped 0/);
+    expect(status.stdout).toMatch(/deliveries {4}no webhook events yet/);
+    // Resend's webhooks report deliveries into the same database; status counts them.
+    const store = openStore(w.db);
+    ensureWebhookTables(store.db);
+    store.db
+      .prepare(`INSERT INTO webhook_events (svix_id, type, campaign, email_id, event_at, received_at) VALUES (?, 'email.delivered', ?, ?, ?, ?)`)
+      .run('msg_1', SLUG, 'email-1', new Date().toISOString(), new Date().toISOString());
+    store.close();
+    const withDeliveries = await cli(['status', SLUG], { cwd: w.dir, env: { NEWSLETTER_DB: w.db } });
+    expect(withDeliveries.stdout).toMatch(/deliveries {4}delivered 1\n/);
     const json = await cli(['status', SLUG, '--json'], { cwd: w.dir, env: { NEWSLETTER_DB: w.db } });
     expect((JSON.parse(json.stdout) as { campaigns: { recipients: { sent: number } }[] }).campaigns[0]?.recipients.sent).toBe(120);
 
