@@ -43,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+// `newsletter status x | head`: a closed pipe ends the command quietly, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
