@@ -3,14 +3,15 @@
 import { NewsletterError } from '../src/errors.ts';
 import type { Command } from './cli.ts';
 
-const commands: Record<string, () => Promise<{ command: Command }>> = {
-  build: () => import('./build.ts'),
-  check: () => import('./check.ts'),
-  dev: () => import('./dev.ts'),
-  send: () => import('./send.ts'),
-  serve: () => import('./serve.ts'),
-  status: () => import('./status.ts'),
-  suppress: () => import('./suppress.ts'),
+// Summaries live here, not in the command files, so `--help` loads none of them.
+const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  build: { summary: 'render an edition to email.html, email.txt and web.html', load: () => import('./build.ts') },
+  check: { summary: 'run the checks (schema, ad-mail law, links, images, client support)', load: () => import('./check.ts') },
+  send: { summary: 'send an edition to a subscriber list (Resend, or the local outbox)', load: () => import('./send.ts') },
+  status: { summary: "print a campaign's journal: sent, failed, skipped, deliveries", load: () => import('./status.ts') },
+  dev: { summary: 'the preview server, with live reload', load: () => import('./dev.ts') },
+  serve: { summary: 'unsubscribe pages, Resend webhooks and the web archive', load: () => import('./serve.ts') },
+  suppress: { summary: 'list, add, remove, import or export suppressed addresses', load: () => import('./suppress.ts') },
 };
 
 function usage(): string {
@@ -18,7 +19,7 @@ function usage(): string {
     'Usage: npx newsletter <command> [options]',
     '',
     'Commands:',
-    ...Object.keys(commands).map((name) => `  ${name}`),
+    ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`),
     '',
     'Run `npx newsletter <command> --help` for the options of each.',
   ].join('\n');
@@ -30,12 +31,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 1 : 0;
   }
-  const load = commands[name];
-  if (!load) {
+  const entry = commands[name];
+  if (!entry) {
     console.error(`newsletter: unknown command \`${name}\`.\n\n${usage()}`);
     return 2;
   }
-  const { command } = await load();
+  const { command } = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.help);
     return 0;
