@@ -100,7 +100,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const outboxDir = join(config.outboxDir, transportDirName(edition.slug, testAddresses !== undefined));
     if (values.transport === undefined && transportName === 'outbox') {
       say(
-        `No RESEND_API_KEY set: writing to the local outbox ${outboxDir}/ instead of sending` +
+        `No RESEND_API_KEY set: ${dryRun ? 'a dry run for' : 'writing to'} the local outbox ${outboxDir}/ instead of sending` +
           (config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends).' : '.'),
       );
     } else if (transportName === 'outbox' && config.secret === undefined) {
