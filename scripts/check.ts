@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { checkClientSupport } from '../src/check/check-client-support.ts';
 import { checkEdition, checkProblems } from '../src/check/check-edition.ts';
 import type { CheckReport, Finding } from '../src/check/finding.ts';
 import { sampleMessage } from '../src/check/sample-message.ts';
@@ -55,7 +56,15 @@ Options:
         publicUrl: config.publicUrl ?? config.devPublicUrl,
         secret: config.secret ?? config.devSecret,
       });
-      report = checkEdition({ edition: loaded.edition, email: built.email, htmlBytes: built.htmlBytes, file: shown, source, sample });
+      report = checkEdition({
+        edition: loaded.edition,
+        email: built.email,
+        htmlBytes: built.htmlBytes,
+        file: shown,
+        source,
+        sample,
+        clientSupport: checkClientSupport(built.email.html),
+      });
     }
     if (values.json) {
       console.log(JSON.stringify({ file: shown, ok: report.errors === 0, ...report }));

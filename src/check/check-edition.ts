@@ -2,7 +2,6 @@ import type { Edition } from '../content/schema.ts';
 import type { Email } from '../render/email.ts';
 import type { Message } from '../transport/transport.ts';
 import { checkAdRules } from './check-ad-rules.ts';
-import { checkClientSupport } from './check-client-support.ts';
 import { checkImages } from './check-images.ts';
 import { checkLinks } from './check-links.ts';
 import { checkMergeSlots } from './check-merge-slots.ts';
@@ -23,14 +22,20 @@ export interface CheckInput {
   source?: string;
   /** One message personalized from `email`, to check its unsubscribe headers. */
   sample?: Pick<Message, 'headers'>;
-  /** Skip the caniemail check (it is the slow one, ~200 ms). @default true */
-  clients?: boolean;
+  /**
+   * The caniemail findings (checkClientSupport(email.html), or the preview's worker).
+   * Passed in rather than run here: that check is the slow one (~200 ms) and loads ~30 MB
+   * of data, and its findings are never errors, so a caller that only needs the verdict
+   * (the send command) can leave it out.
+   */
+  clientSupport?: Finding[];
 }
 
 /**
  * Every check over a rendered edition: the Korean ad-mail rules, links, images, merge
- * slots, Gmail's clipping size and client support. Pure: the same input gives the same
- * report, so `newsletter check`, `newsletter send` and the preview agree.
+ * slots, Gmail's clipping size, and the client support found by the caller. Pure: the
+ * same input gives the same report, so `newsletter check`, `newsletter send` and the
+ * preview agree.
  */
 export function checkEdition(input: CheckInput): CheckReport {
   const { edition, email } = input;
@@ -42,7 +47,7 @@ export function checkEdition(input: CheckInput): CheckReport {
     ...checkImages(html, locate),
     ...checkMergeSlots(email, locate),
     ...checkSize(input.htmlBytes ?? Buffer.byteLength(email.html)),
-    ...(input.clients === false ? [] : checkClientSupport(email.html)),
+    ...(input.clientSupport ?? []),
   ];
   return toReport(findings);
 }

@@ -16,7 +16,7 @@ export interface SampleSettings {
 export function sampleIdentity(edition: Edition, settings: SampleSettings): CampaignIdentity {
   return {
     id: edition.slug,
-    from: `${edition.from.name} <${edition.from.email}>`,
+    from: mailbox(edition.from.name, edition.from.email),
     ...(edition.replyTo ? { replyTo: edition.replyTo } : {}),
     publicUrl: settings.publicUrl,
     unsubscribeMailto: edition.replyTo ?? edition.from.email,
@@ -28,4 +28,9 @@ export function sampleIdentity(edition: Edition, settings: SampleSettings): Camp
 /** One message personalized for a made-up reader, to check what every message carries (headers). */
 export function sampleMessage(edition: Edition, email: Email, settings: SampleSettings): Message {
   return createPersonalizer(email, sampleIdentity(edition, settings))({ email: 'reader@example.com', name: '독자', fields: {} });
+}
+
+/** `Name <address>`, the name quoted when it holds a character that would break the header. */
+function mailbox(name: string, address: string): string {
+  return /[",;:<>@()[\]\\]/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}" <${address}>` : `${name} <${address}>`;
 }

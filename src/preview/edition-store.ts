@@ -1,10 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { checkEdition, checkProblems } from '../check/check-edition.ts';
 import type { CheckReport } from '../check/finding.ts';
 import { sampleMessage, type SampleSettings } from '../check/sample-message.ts';
 import type { Edition } from '../content/schema.ts';
 import type { Email } from '../render/email.ts';
 import { describeError, type DescribedError } from './describe-error.ts';
+import type { ClientSupportChecker } from './client-support-checker.ts';
 import type { RenderPipeline } from './render-pipeline.ts';
 
 export type Rendered =
@@ -55,8 +57,8 @@ export interface EditionStore {
  * one of its files changes. A render in flight when a file changes is simply superseded:
  * the next `get` starts another, and each result carries the version it was made for.
  */
-export function createEditionStore(options: { root: string; pipeline: RenderPipeline; sample: SampleSettings }): EditionStore {
-  const { root, pipeline, sample } = options;
+export function createEditionStore(options: { root: string; pipeline: RenderPipeline; sample: SampleSettings; clientSupport: ClientSupportChecker }): EditionStore {
+  const { root, pipeline, sample, clientSupport } = options;
   const contentDir = join(root, 'content');
   const renders = new Map<string, Promise<Rendered>>();
   const reports = new Map<string, { version: number; report: Promise<CheckReport> }>();
@@ -120,9 +122,6 @@ export function createEditionStore(options: { root: string; pipeline: RenderPipe
     const kept = reports.get(slug);
     if (kept && kept.version === rendered.version) return kept.report;
     const report = (async (): Promise<CheckReport> => {
-      // Loaded on first use: the caniemail data takes ~150 ms to load, and the first page
-      // (frames first, checks a moment later) should not wait for it.
-      const { checkEdition, checkProblems } = await import('../check/check-edition.ts');
       if (!rendered.ok) {
         return rendered.kind === 'edition'
           ? checkProblems(rendered.problems)
@@ -143,6 +142,7 @@ export function createEditionStore(options: { root: string; pipeline: RenderPipe
         file: rendered.file,
         source: rendered.source,
         ...(message ? { sample: message } : {}),
+        clientSupport: await clientSupport.check(email.html),
       });
     })();
     reports.set(slug, { version: rendered.version, report });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { transformWithOxc, type ViteDevServer } from 'vite';
 import type { Transport } from '../transport/transport.ts';
+import { createClientSupportChecker } from './client-support-checker.ts';
 import { createPreviewApp } from './create-preview-app.ts';
 import { createEditionStore } from './edition-store.ts';
 import { createEventHub } from './event-hub.ts';
@@ -28,7 +29,8 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
   const root = resolve(settings.root);
   const sample = { publicUrl: settings.publicUrl, secret: settings.secret };
   const pipeline = createRenderPipeline(vite, root);
-  const store = createEditionStore({ root, pipeline, sample });
+  const clientSupport = createClientSupportChecker();
+  const store = createEditionStore({ root, pipeline, sample, clientSupport });
   const hub = createEventHub();
   let recipients: Promise<SampleRecipients> = loadSampleRecipients(root);
 
@@ -105,6 +107,7 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
       if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await Promise.all([...transports.values()].map((t) => t.close()));
+      await clientSupport.close();
     },
   };
 }
