@@ -27,16 +27,19 @@ interface Modules {
 }
 
 /**
- * Loads src/content/load-edition.ts, src/render/render-email.ts and build-edition.ts of `root` (and so
- * emails/**) through a Vite module runner of their own. Node's ESM cache can never forget
- * a module, so re-importing a changed template natively would leak a module graph per
- * save; the runner evaluates modules as functions it can drop. Dependencies in
- * node_modules (React, React Email) stay native and load once.
+ * Loads src/content/load-edition.ts, src/render/render-email.ts and build-edition.ts of
+ * `root` (and so emails/**) through a Vite module runner of their own. Node's ESM cache
+ * can never forget a module, so re-importing a changed template natively would leak a
+ * module graph per save; the runner evaluates modules as functions it can drop.
+ * Dependencies in node_modules (React, React Email) stay native and load once.
  *
  * On a change, Vite's transform cache forgets the changed files (moduleGraph.onFileChange)
- * and the runner forgets everything it evaluated: the next render evaluates every project
- * module again, from cached transforms, so no stale module (a component that imported the
- * changed one) survives. That costs tens of milliseconds.
+ * and the runner forgets them and every module that imports them, up to the entry
+ * points: the next render evaluates exactly those again, so no stale module (a component
+ * that imported the changed one) survives, and the parts the change cannot reach (the
+ * Markdown loader, for a template edit) are not rebuilt. After a failed import the runner
+ * may hold half-evaluated modules and Vite unresolved imports, so the next change forgets
+ * every module and every transform instead.
  */
 export function createRenderPipeline(vite: ViteDevServer, root: string): RenderPipeline {
   const environment = vite.environments.ssr;
@@ -45,6 +48,7 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
   // throwing template reports its own file and line.
   const runner: ModuleRunner = createServerModuleRunner(environment, { hmr: false });
   let modules: Promise<Modules> | undefined;
+  let importFailed = false;
 
   const load = (): Promise<Modules> => {
     if (modules) return modules;
@@ -55,6 +59,7 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
     ]).then(([content, email, build]) => ({ readEdition: content.readEdition, renderEmail: email.renderEmail, buildEdition: build.buildEdition }));
     // A failed import is not kept: the next call tries again (after the fix, or the same error).
     loading.catch(() => {
+      importFailed = true;
       if (modules === loading) modules = undefined;
     });
     modules = loading;
@@ -73,7 +78,26 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
     },
     invalidate(files) {
       for (const file of files) environment.moduleGraph.onFileChange(file);
-      runner.evaluatedModules.clear();
+      const evaluated = runner.evaluatedModules;
+      if (importFailed) {
+        // Transforms too: an importer transformed while its import did not exist keeps
+        // the unresolved specifier until it is transformed again.
+        environment.moduleGraph.invalidateAll();
+        evaluated.clear();
+        importFailed = false;
+      } else {
+        const stack = files.flatMap((file) => [...(evaluated.getModulesByFile(file) ?? [])]);
+        const seen = new Set<(typeof stack)[number]>();
+        for (let node = stack.pop(); node; node = stack.pop()) {
+          if (seen.has(node)) continue;
+          seen.add(node);
+          for (const id of node.importers) {
+            const importer = evaluated.getModuleById(id);
+            if (importer) stack.push(importer);
+          }
+          evaluated.invalidateModule(node);
+        }
+      }
       modules = undefined;
     },
   };
