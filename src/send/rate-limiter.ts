@@ -29,6 +29,8 @@ const MAX_LAG_MS = 100;
 
 interface Request {
   start: number;
+  /** How much later than planned it started (a timer fired late: the event loop was busy). */
+  lateness: number;
   /** Set when the answer is in. */
   latency?: number;
   end?: number;
@@ -104,20 +106,22 @@ export class RateLimiter {
   }
 
   async #waitForSlot(signal: AbortSignal | undefined): Promise<RateSlot | undefined> {
+    let target: number | undefined;
     for (;;) {
       if (signal?.aborted) return undefined;
       const now = this.#clock.now();
       const at = this.#earliest(now);
-      if (at <= now) return this.#take(now);
+      if (at <= now) return this.#take(now, target === undefined ? 0 : Math.max(0, now - target));
       // Loop rather than trust one sleep: blockUntil may have moved, answers come in.
+      target = at;
       await this.#clock.sleep(at - now, signal);
     }
   }
 
-  #take(now: number): RateSlot {
-    // The real start time, not the planned one: if the event loop was held up (an fsync,
-    // a GC), the next slots are measured from when this one really went.
-    const request: Request = { start: now };
+  #take(now: number, lateness: number): RateSlot {
+    // The real start time, not the planned one: the window is measured from when requests
+    // really went (if the event loop was held up by an fsync or a GC, they went late).
+    const request: Request = { start: now, lateness };
     this.#requests.push(request);
     while (this.#requests.length > this.#capacity && (this.#requests[0] as Request).start < now - HISTORY_MS) this.#requests.shift();
     let finished = false;
@@ -140,7 +144,14 @@ export class RateLimiter {
     let at = Math.max(now, this.#blockedUntil);
     const last = this.#requests[this.#requests.length - 1];
     // Even spacing: one start every span/rate ms (102.5 ms at 10/s with a 25 ms margin).
-    if (last !== undefined) at = Math.max(at, last.start + this.#span / this.#rate);
+    // When the last one woke late (a busy event loop), this one may make up for it, up to
+    // half an interval: otherwise every late timer would push all the rest back, and a
+    // 20-second send would lose a second or two to lateness alone. The window check below
+    // still counts the real start times, so this cannot put too many in a window.
+    if (last !== undefined) {
+      const interval = this.#span / this.#rate;
+      at = Math.max(at, last.start + interval - Math.min(last.lateness, interval / 2));
+    }
     // The window: the next start must wait until the capacity-th latest place has left it.
     const places = this.#requests.map((r) => this.#place(r)).filter((p) => p > now - this.#span);
     if (places.length >= this.#capacity) {
