@@ -122,6 +122,22 @@ describe('RateLimiter', () => {
     expect(clock.now()).toBe(1080);
   });
 
+  it('makes up for a timer that fired late (a busy event loop) instead of pushing every later start back', async () => {
+    const clock = virtualClock();
+    let sleeps = 0;
+    const late: Clock = {
+      now: clock.now,
+      async sleep(ms, signal) {
+        // The second wait overshoots by 30 ms, as a timer does behind a long synchronous task.
+        await clock.sleep(ms + (++sleeps === 2 ? 30 : 0), signal);
+      },
+    };
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock: late });
+    const times = await starts(limiter, clock, 5);
+    expect(times).toEqual([0, 100, 230, 300, 400]);
+    expect(maxInWindow([...times, ...(await starts(limiter, clock, 20))], 1000)).toBeLessThanOrEqual(10);
+  });
+
   it('refuses a rate that is not a positive number, quoting it', () => {
     expect(() => new RateLimiter({ ratePerSecond: 0, clock: virtualClock() })).toThrowError('Expected `ratePerSecond` to be a number above 0, got `0`');
   });
