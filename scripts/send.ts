@@ -99,9 +99,11 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const personalize = createPersonalizer(email, identity);
     const outboxDir = join(config.outboxDir, transportDirName(edition.slug, testAddresses !== undefined));
     if (values.transport === undefined && transportName === 'outbox') {
+      const secretNote = config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends)' : '';
       say(
-        `No RESEND_API_KEY set: ${dryRun ? 'a dry run for' : 'writing to'} the local outbox ${outboxDir}/ instead of sending` +
-          (config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends).' : '.'),
+        dryRun
+          ? `No RESEND_API_KEY set: a dry run against the local outbox ${outboxDir}/ (nothing is written)${secretNote}.`
+          : `No RESEND_API_KEY set: writing to the local outbox ${outboxDir}/ instead of sending${secretNote}.`,
       );
     } else if (transportName === 'outbox' && config.secret === undefined) {
       say(`Writing to the local outbox ${outboxDir}/ with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends).`);

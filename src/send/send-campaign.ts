@@ -239,7 +239,6 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
         if (error.retryable) {
           // Ask the error, not the status code: the transport knows that a 429 or a timeout is
           // worth another try and a 401 is not (p-retry's shouldRetry, STYLE.md §4).
-          report.retries++;
           consecutiveFailures++;
           batch.uncertain = true; // a timeout or a dropped answer may have been sent
           if (error.retryAfterMs !== undefined) limiter.blockUntil(clock.now() + error.retryAfterMs);
@@ -247,6 +246,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
             stopWith('paused', `${consecutiveFailures} failed attempts in a row; the last: ${error.message}`);
             return;
           }
+          report.retries++;
           const delay = backoffDelay(attempt, backoff, random, error.retryAfterMs);
           notice(`batch ${batch.seq}: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 2}).`);
           await clock.sleep(delay, wake);

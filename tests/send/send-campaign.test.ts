@@ -145,6 +145,7 @@ describe('sendCampaign through Resend (local server)', () => {
     const report = await sendCampaign(options(base, { list: 250, maxConsecutiveFailures: 3, concurrency: 1 }));
     expect(report.paused).toMatch(/^3 failed attempts in a row; the last: Resend had a server error \(500/);
     expect(report.sent).toBe(0);
+    expect(report).toMatchObject({ attempts: 3, retries: 2 });
     const journal = createJournal(base.store);
     expect(journal.campaign(email.slug)?.status).toBe('paused');
     const open = journal.openBatches(email.slug);
