@@ -3,7 +3,8 @@
 // Under tsx's loader the same process needed ~170 MB more (tsx's loader thread holds what
 // it loads), and Vite is needed anyway: it gives the templates a module graph that can be
 // thrown away and rebuilt on every save without restarting (see render-pipeline.ts).
-import { createServer, createServerModuleRunner } from 'vite';
+import { createServer, createServerModuleRunnerTransport } from 'vite';
+import { createDefaultImportMeta, ESModulesEvaluator, ModuleRunner } from 'vite/module-runner';
 
 process.once('message', (settings) => {
   start(settings).catch((error) => {
@@ -26,8 +27,17 @@ async function start(settings) {
     server: { middlewareMode: true, hmr: false, ws: false, watch: null },
   });
   // This runner holds the server's own code and is never invalidated; the render
-  // pipeline gets a runner of its own (render-pipeline.ts).
-  const runner = createServerModuleRunner(vite.environments.ssr, { hmr: false });
+  // pipeline gets a runner of its own (render-pipeline.ts). Built as
+  // create-module-runner.ts builds it (see there why not createServerModuleRunner).
+  const runner = new ModuleRunner(
+    {
+      transport: createServerModuleRunnerTransport({ channel: vite.environments.ssr.hot }),
+      hmr: false,
+      createImportMeta: createDefaultImportMeta,
+      sourcemapInterceptor: 'prepareStackTrace',
+    },
+    new ESModulesEvaluator(),
+  );
   const { startPreviewServer } = await runner.import(new URL('./start-preview-server.ts', import.meta.url).pathname);
   const server = await startPreviewServer(settings, vite);
   process.send?.({ type: 'ready', url: server.url });

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { createServerModuleRunner, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import type { ModuleRunner } from 'vite/module-runner';
 import type { LoadResult } from '../content/load-edition.ts';
 import type { Edition } from '../content/schema.ts';
 import type { BuiltEdition } from '../render/build-edition.ts';
 import type { Email } from '../render/email.ts';
+import { createModuleRunner } from './create-module-runner.ts';
 
 /** The loader and renderer of the project being previewed, as the files on disk say now. */
 export interface RenderPipeline {
@@ -44,9 +45,8 @@ interface Modules {
 export function createRenderPipeline(vite: ViteDevServer, root: string): RenderPipeline {
   const environment = vite.environments.ssr;
   if (!environment) throw new Error('Vite has no ssr environment');
-  // Source-mapped stacks ('node' mode: Node maps the runner's inline source maps), so a
-  // throwing template reports its own file and line.
-  const runner: ModuleRunner = createServerModuleRunner(environment, { hmr: false });
+  // Its stacks are source-mapped, so a throwing template reports its own file and line.
+  const runner: ModuleRunner = createModuleRunner(environment);
   let modules: Promise<Modules> | undefined;
   let importFailed = false;
 
