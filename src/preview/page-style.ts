@@ -3,6 +3,7 @@ export const PAGE_CSS = `
 :root{--fg:#1f2329;--muted:#5b6270;--line:#e3e6ea;--bg:#f6f7f9;--card:#fff;--accent:#3454d1;--ok:#1a7f37;--amber:#b7791f;--red:#c62828;
   font-family:'Apple SD Gothic Neo','Malgun Gothic','Noto Sans KR','Noto Sans CJK KR',system-ui,sans-serif;color:var(--fg);background:var(--bg)}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0}
 a{color:var(--accent)}
 code,pre,.mono{font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:12.5px}
@@ -33,6 +34,8 @@ figure{margin:0;flex:none}
 figcaption{font-size:12px;color:var(--muted);margin:0 0 6px}
 iframe.email{display:block;box-sizing:content-box;border:1px solid var(--line);background:#fff;height:600px}
 iframe.email.inverted{filter:invert(1) hue-rotate(180deg)}
+/* Both dark rows on one screen or so: each frame scrolls inside instead of growing to the email's full length. */
+.row[data-row=dark] iframe.email,.row[data-row=inverted] iframe.email{max-height:72vh}
 pre.text,pre.source{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px;white-space:pre-wrap;word-break:break-all;max-width:1100px;margin:0}
 pre.text{font-family:inherit;font-size:14px;line-height:1.7;word-break:keep-all}
 iframe.web{width:100%;height:80vh;border:1px solid var(--line);background:#fff}

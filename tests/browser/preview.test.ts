@@ -108,11 +108,28 @@ describe.runIf(run)('newsletter dev in Chromium', () => {
       await expect.poll(() => panel.innerText()).toContain(`${EDITION_FILE}:4`);
       expect(await panel.innerText()).toContain('must be a date written YYYY-MM-DD');
       expect(await page.locator('[data-pane=preview]').isHidden()).toBe(true);
+      expect(await page.locator('.meter').isHidden()).toBe(true);
     } finally {
       await project.write(EDITION_FILE, good);
     }
     await page.locator('.error-panel').waitFor({ state: 'hidden' });
     await frameShows(page, 'light-700', '미리보기에서 바로 고친 문장');
+  });
+
+  it('turns the size meter amber past half of Gmail\'s clip and red past it, with a size error', async () => {
+    const good = await project.read(EDITION_FILE);
+    const padding = (n: number) => Array.from({ length: n }, (_, i) => `${i}번째 덧붙인 문단으로, 클리핑 한도를 시험하려고 넣은 한국어 문장입니다.`).join('\n\n');
+    const padded = (n: number) => good.replace('## 딥시크 쇼크', `${padding(n)}\n\n## 딥시크 쇼크`);
+    try {
+      await project.write(EDITION_FILE, padded(150));
+      await expect.poll(() => page.locator('.meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('amber');
+      await project.write(EDITION_FILE, padded(400));
+      await expect.poll(() => page.locator('.meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('red');
+      await expect.poll(() => page.locator('[data-check=size] li').innerText(), { timeout: 15_000 }).toContain('past Gmail\'s ~102 KB clip');
+    } finally {
+      await project.write(EDITION_FILE, good);
+    }
+    await expect.poll(() => page.locator('.meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('ok');
   });
 
   it('picks up a template change without a restart, shows a throwing template with file and line, and recovers', async () => {
