@@ -18,7 +18,7 @@ async function check(...args: string[]): Promise<{ code: number; stdout: string;
 const fixture = (name: string) => `tests/check/fixtures/2025-01-06-${name}.md`;
 
 describe('npx newsletter check', () => {
-  it.concurrent('exits 0 for a good edition, with client-support warnings grouped by feature', async () => {
+  it('exits 0 for a good edition, with client-support warnings grouped by feature', async () => {
     const { code, stdout } = await check(fixture('good'));
     expect(code).toBe(0);
     expect(stdout).toMatch(/^✓ tests\/check\/fixtures\/2025-01-06-good\.md: 0 errors, \d+ warnings/);
@@ -27,14 +27,14 @@ describe('npx newsletter check', () => {
     expect(stdout).toContain('https://www.caniemail.com/features/css-at-media/');
   });
 
-  it.concurrent('exits 1 for a broken edition and names file, line and field', async () => {
+  it('exits 1 for a broken edition and names file, line and field', async () => {
     const { code, stdout } = await check(fixture('broken'));
     expect(code).toBe(1);
     expect(stdout).toContain('tests/check/fixtures/2025-01-06-broken.md:3 preheader: is empty');
     expect(stdout).toContain('tests/check/fixtures/2025-01-06-broken.md:4 date: must be a date written YYYY-MM-DD');
   });
 
-  it.concurrent('exits 1 for an advertisement whose subject does not begin with (광고)', async () => {
+  it('exits 1 for an advertisement whose subject does not begin with (광고)', async () => {
     const { code, stdout } = await check(fixture('ad-without-prefix'), '--json');
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { ok: boolean; errors: number; findings: { check: string; where?: string; message: string }[] };
@@ -44,7 +44,7 @@ describe('npx newsletter check', () => {
     expect(report.findings[0]?.message).toContain('"(광고)"');
   });
 
-  it.concurrent('exits 1 for a placeholder link and points at its line', async () => {
+  it('exits 1 for a placeholder link and points at its line', async () => {
     const { code, stdout } = await check(fixture('placeholder-link'), '--json');
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { findings: { check: string; severity: string; where?: string; message: string }[] };
@@ -55,7 +55,7 @@ describe('npx newsletter check', () => {
     expect(errors[0]?.message).toContain('example.com, a placeholder host');
   });
 
-  it.concurrent('exits 2 without an edition file', async () => {
+  it('exits 2 without an edition file', async () => {
     const { code, stderr } = await check();
     expect(code).toBe(2);
     expect(stderr).toContain('give exactly one edition file');
