@@ -146,12 +146,12 @@ export class RateLimiter {
     const last = this.#requests[this.#requests.length - 1];
     // Even spacing: one start every span/rate ms (102.5 ms at 10/s with a 25 ms margin).
     // When the last one woke late (a busy event loop), this one may make up for it, up to
-    // half an interval: otherwise every late timer would push all the rest back, and a
+    // one interval: otherwise every late timer would push all the rest back, and a
     // 20-second send would lose a second or two to lateness alone. The window check below
     // still counts the real start times, so this cannot put too many in a window.
     if (last !== undefined) {
       const interval = this.#span / this.#rate;
-      at = Math.max(at, last.start + interval - Math.min(last.lateness, interval / 2));
+      at = Math.max(at, last.start + interval - Math.min(last.lateness, interval));
     }
     // The window: the next start must wait until the capacity-th latest place has left it.
     const places = this.#requests.map((r) => this.#place(r)).filter((p) => p > now - this.#span);
