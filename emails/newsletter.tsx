@@ -1,4 +1,4 @@
-import { Body, Container, Head, Heading, Html, Preview, Section, Text } from '@react-email/components';
+import { Body, Container, Head, Heading, Html, Preview, Section, Text } from './components/react-email.ts';
 import type { Edition } from '../src/content/schema.ts';
 import { Blocks } from './components/blocks.tsx';
 import { CtaButton } from './components/cta-button.tsx';
@@ -35,11 +35,18 @@ export default function Newsletter({ edition, slots = {} }: NewsletterProps) {
         <title>{edition.subject}</title>
         <style>{darkModeCss()}</style>
       </Head>
+      {/*
+        React Email's <Body> copies its style onto an inner table cell that has no class,
+        so a background there would stay light in dark mode: the page colour goes on the
+        body as an attribute and on our own wrapper section, both with the dark class.
+      */}
       <Body
         className="nl-page"
-        style={{ margin: 0, padding: 0, width: '100%', backgroundColor: theme.light.page, fontFamily: theme.font, wordBreak: 'keep-all', WebkitTextSizeAdjust: '100%' }}
+        {...{ bgcolor: theme.light.page }}
+        style={{ margin: 0, padding: 0, width: '100%', fontFamily: theme.font, wordBreak: 'keep-all', WebkitTextSizeAdjust: '100%' }}
       >
         <Preview>{edition.preheader}</Preview>
+        <Section className="nl-page" style={{ backgroundColor: theme.light.page }}>
         {MSO_OPEN}
         <Container className="nl-card" style={{ width: '100%', maxWidth: `${theme.width}px`, margin: '0 auto', backgroundColor: theme.light.card }}>
           <Header edition={edition} />
@@ -74,6 +81,7 @@ export default function Newsletter({ edition, slots = {} }: NewsletterProps) {
           <Footer edition={edition} links={links} />
         </Container>
         {MSO_CLOSE}
+        </Section>
       </Body>
     </Html>
   );

@@ -1,4 +1,4 @@
-import { Img, Text } from '@react-email/components';
+import { Img, Text } from './react-email.ts';
 import type { Block, Inline } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
 import { InlineContent } from './inline-content.tsx';

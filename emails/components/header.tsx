@@ -1,4 +1,4 @@
-import { Img, Link, Section, Text } from '@react-email/components';
+import { Img, Link, Section, Text } from './react-email.ts';
 import type { Edition } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
 

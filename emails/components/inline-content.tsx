@@ -1,4 +1,4 @@
-import { Link } from '@react-email/components';
+import { Link } from './react-email.ts';
 import type { Inline } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
 

@@ -1,4 +1,4 @@
-import { Section, Text } from '@react-email/components';
+import { Section, Text } from './react-email.ts';
 import type { Section as EditionSection } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
 

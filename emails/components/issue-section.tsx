@@ -1,4 +1,4 @@
-import { Heading, Hr, Link, Section, Text } from '@react-email/components';
+import { Heading, Hr, Link, Section, Text } from './react-email.ts';
 import type { Section as EditionSection } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
 import { Blocks } from './blocks.tsx';

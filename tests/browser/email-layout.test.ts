@@ -113,4 +113,20 @@ describe.runIf(run)('the sample email in Chromium', () => {
     expect(ratios.button).toBeGreaterThanOrEqual(4.5);
     await page.close();
   });
+
+  it('darkens the page around the card too in dark mode, at desktop width', async () => {
+    const page = await open(800, 'dark');
+    // A point left of the 600 px card: what paints it must follow the dark styles, not
+    // an inline light background on some wrapper cell.
+    const luminance = await page.evaluate(() => {
+      let el: Element | null = document.elementFromPoint(20, 400);
+      for (; el; el = el.parentElement) {
+        const bg = getComputedStyle(el).backgroundColor;
+        if (bg !== 'rgba(0, 0, 0, 0)') return (bg.match(/\d+/g) ?? []).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+      }
+      return 255;
+    });
+    expect(luminance).toBeLessThan(40);
+    await page.close();
+  });
 });
