@@ -81,7 +81,9 @@ export function parseEdition(source: string, file: string): LoadResult {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String);
-      const line = lineForIssue(path, body.sections, body.closing, (p) => lineOfPath(doc.contents, p, yamlLine), bodyStart);
+      // An unknown key is reported at its own line, under its parent's name.
+      const keyPath = issue.code === 'unrecognized_keys' ? [...path, String(issue.keys[0])] : path;
+      const line = lineForIssue(keyPath, body.sections, body.closing, (p) => lineOfPath(doc.contents, p, yamlLine), bodyStart);
       at(line, fieldName(path), explain(issue));
     }
   }

@@ -47,13 +47,13 @@ describe('parseEdition', () => {
     const source = edit('advertisement: false', 'advertisement: false\nsubjet: "오타"');
     const [problem, ...rest] = problems(source);
     expect(rest).toEqual([]);
-    expect(problem).toBe(`${FILE}:1 front matter: unknown key "subjet" — check the spelling; the known keys are listed in README.md`);
+    expect(problem).toBe(`${FILE}:${lineOf(source, 'subjet:')} front matter: unknown key "subjet" — check the spelling; the known keys are listed in README.md`);
   });
 
-  it('rejects an unknown nested key at the line of its parent', () => {
+  it('rejects an unknown nested key at its line, naming its parent', () => {
     const source = edit('  url: https://example.com', '  url: https://example.com\n  colour: blue');
     expect(problems(source)).toEqual([
-      `${FILE}:${lineOf(source, 'publisher:')} publisher: unknown key "colour" — check the spelling; the known keys are listed in README.md`,
+      `${FILE}:${lineOf(source, 'colour:')} publisher: unknown key "colour" — check the spelling; the known keys are listed in README.md`,
     ]);
   });
 

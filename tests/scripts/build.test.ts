@@ -63,9 +63,9 @@ describe('npx newsletter build', () => {
     expect(lines[0]).toMatch(/2025-01-01-broken\.md: 5 problems in this edition:$/);
     expect(lines.slice(1).map((l) => l.trim().replace(/^.*broken\.md:/, ''))).toEqual([
       '1 subject: is missing — add it to the front matter',
-      '1 front matter: unknown key "colour" — check the spelling; the known keys are listed in README.md',
       '3 date: must be a date written YYYY-MM-DD, such as 2025-07-08',
       '6 publisher.url: must be an absolute https:// URL — write it as https://example.com/…',
+      '8 front matter: unknown key "colour" — check the spelling; the known keys are listed in README.md',
       '11 sections[1].blocks: section is empty — write a summary under the heading',
     ]);
     expect(stderr).not.toMatch(/\n\s+at /);
