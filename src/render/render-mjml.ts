@@ -1,4 +1,3 @@
-import mjml2html from 'mjml';
 import type { NewsletterProps } from '../../emails/newsletter.tsx';
 import { newsletterMjml } from '../../emails/mjml/newsletter.ts';
 import type { Edition } from '../content/schema.ts';
@@ -15,6 +14,9 @@ export async function renderMjml(edition: Edition, slots?: NewsletterProps['slot
  * an inbox; its errors come back as a NewsletterError that quotes each offending line.
  */
 export async function compileMjml(source: string, origin: string): Promise<string> {
+  // Loaded on first use: mjml pulls in ~100 modules that a React-only build or the
+  // preview's start should not pay for.
+  const { default: mjml2html } = await import('mjml');
   try {
     const { html } = await mjml2html(source, {
       validationLevel: 'strict',
