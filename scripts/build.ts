@@ -2,10 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { resolveConfig } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
-import { NewsletterError } from '../src/errors.ts';
 import { buildEdition } from '../src/render/build-edition.ts';
-import { ENGINES, type Engine } from '../src/render/render-email.ts';
-import { parseFlags, type Command } from './cli.ts';
+import { engineFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
   summary: 'render an edition to email.html, email.txt and web.html',
@@ -67,15 +65,6 @@ Options:
 
 const GMAIL_CLIP_BYTES = 102 * 1024;
 
-/** Reads `--engine`, quoting the bad value. (build, check, send and dev all take it.) */
-export function engineFlag(command: string, value: string | undefined): Engine | undefined {
-  if (value === undefined) return undefined;
-  const engine = ENGINES.find((name) => name === value);
-  if (!engine) {
-    throw new NewsletterError('bad-flag', `newsletter ${command}: expected --engine to be one of ${ENGINES.join(', ')}, got \`${value}\`.`);
-  }
-  return engine;
-}
 
 function formatKb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;

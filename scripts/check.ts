@@ -7,7 +7,7 @@ import { sampleMessage } from '../src/check/sample-message.ts';
 import { readEdition } from '../src/content/load-edition.ts';
 import { resolveConfig } from '../src/config.ts';
 import { buildEdition } from '../src/render/build-edition.ts';
-import { parseFlags, type Command } from './cli.ts';
+import { engineFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
   summary: 'check an edition: schema, Korean ad-mail rules, links, images, size, client support',
@@ -30,6 +30,7 @@ Exits 1 when there is an error, 0 when there are only warnings (CI and
 \`newsletter send\` rely on this), 2 on a usage error.
 
 Options:
+  --engine <react|mjml>  the template engine (default: the edition's engine)
   --json        print the report as JSON
   --all         also list info (partial client support); --json always has it
   -h, --help    show this help`,
@@ -37,7 +38,9 @@ Options:
     const { values, positionals } = parseFlags('check', argv, {
       json: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
+      engine: { type: 'string' },
     });
+    const engine = engineFlag('check', values.engine);
     const file = positionals[0];
     if (!file || positionals.length > 1) {
       console.error('newsletter check: give exactly one edition file, e.g. `npx newsletter check content/2025-07-08-ai-issues-2025-h1.md`.');
@@ -50,7 +53,7 @@ Options:
       report = checkProblems(loaded.problems);
     } else {
       const config = resolveConfig(process.env);
-      const built = await buildEdition(loaded.edition);
+      const built = await buildEdition(loaded.edition, engine ? { engine } : {});
       const source = await readFile(file, 'utf8');
       const sample = sampleMessage(loaded.edition, built.email, {
         publicUrl: config.publicUrl ?? config.devPublicUrl,

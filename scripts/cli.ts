@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { NewsletterError } from '../src/errors.ts';
+import { ENGINES, type Engine } from '../src/render/render-email.ts';
 
 /** A subcommand: its help text and what it does. Returns the process exit code. */
 export interface Command {
@@ -31,4 +32,14 @@ export function numberFlag(command: string, name: string, value: string | undefi
     throw new NewsletterError('bad-flag', `newsletter ${command}: expected --${name} to be a number from ${min} and up, got \`${value}\`.`);
   }
   return n;
+}
+
+/** Reads `--engine`, quoting the bad value. (build, check, send and dev all take it.) */
+export function engineFlag(command: string, value: string | undefined): Engine | undefined {
+  if (value === undefined) return undefined;
+  const engine = ENGINES.find((name) => name === value);
+  if (!engine) {
+    throw new NewsletterError('bad-flag', `newsletter ${command}: expected --engine to be one of ${ENGINES.join(', ')}, got \`${value}\`.`);
+  }
+  return engine;
 }

@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { checkEdition } from '../src/check/check-edition.ts';
+import type { Finding } from '../src/check/finding.ts';
+import { checkSendTime } from '../src/check/check-send-time.ts';
 import { resolveConfig, type Config } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
 import type { Edition } from '../src/content/schema.ts';
@@ -16,7 +20,7 @@ import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
 import { createResendTransport } from '../src/transport/resend.ts';
 import type { Transport } from '../src/transport/transport.ts';
-import { numberFlag, parseFlags, type Command } from './cli.ts';
+import { engineFlag, numberFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
   summary: 'send an edition to a subscriber list, through Resend or the local outbox',
@@ -38,7 +42,10 @@ Options:
   --dry-run               everything but the transport: nothing sent, nothing recorded
   --test <a@x,b@y>        send only to these addresses, subject marked as a test,
                           not recorded as the campaign (--to is then optional)
-  --schedule <ISO time>   Resend delivers at this time (e.g. 2025-07-08T09:00:00+09:00)
+  --schedule <ISO time>   Resend delivers at this time (e.g. 2025-07-08T09:00:00+09:00);
+                          one email per request (Resend's batch endpoint takes no
+                          schedule), so about 10 emails/s
+  --engine <react|mjml>   the template engine (default: the edition's engine front matter)
   --rate <n>              requests per second (default 10, Resend's limit; 100 emails each)
   --strict                refuse the list if any row is invalid, instead of skipping it
   --yes                   confirm a Resend send without a prompt
@@ -65,7 +72,9 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       strict: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      engine: { type: 'string' },
     });
+    const engine = engineFlag('send', values.engine);
     const file = positionals[0];
     if (file === undefined || positionals.length > 1) {
       throw usage('give exactly one edition file, e.g. `npx newsletter send content/2025-07-08-ai-issues-2025-h1.md --to content/subscribers.sample.csv`.');
@@ -85,7 +94,8 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const scheduledAt = values.schedule === undefined ? undefined : parseSchedule(values.schedule, transportName);
 
     // --- The edition, rendered once ---------------------------------------------------
-    const edition = await loadEdition(file);
+    const loaded = await loadEdition(file);
+    const edition = engine ? { ...loaded, engine } : loaded;
     const email = await renderEmail(edition);
     const identity: CampaignIdentity = {
       id: edition.slug,
@@ -97,6 +107,32 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       ...(testAddresses === undefined ? {} : { test: true }),
     };
     const personalize = createPersonalizer(email, identity);
+
+    // --- Compliance: what the law and the mailbox providers require, checked on the
+    // rendered email and one personalized message; errors refuse the send -------------
+    const compliance = checkEdition({
+      edition,
+      email,
+      file,
+      source: await readFile(file, 'utf8'),
+      sample: personalize({ email: 'reader@example.com', fields: {} }),
+    });
+    // The law (정보통신망법 §50, RFC 8058 headers) and Gmail's clip, which would hide the
+    // 수신거부 link, refuse the send; the other checks' errors (a placeholder link, say)
+    // are a person's call, so they are shown in the plan as warnings.
+    const describe = (f: Finding) => `${f.where ? `${f.where} ` : ''}${f.message}`;
+    const blocking = compliance.findings.filter((f) => f.severity === 'error' && (f.check === 'ad-rules' || f.check === 'size'));
+    if (blocking.length > 0) {
+      throw new NewsletterError(
+        'not-compliant',
+        `newsletter send: refusing to send ${file} — fix these first (\`npx newsletter check ${file}\` shows every check):`,
+        blocking.map(describe),
+      );
+    }
+    const checkWarnings = [
+      ...compliance.findings.filter((f) => f.severity === 'error' && !blocking.includes(f)).map((f) => `${describe(f)} (newsletter check calls this an error)`),
+      ...checkSendTime(edition.advertisement, new Date(scheduledAt ?? systemClock.now())).map((f) => f.message),
+    ];
     const outboxDir = join(config.outboxDir, transportDirName(edition.slug, testAddresses !== undefined));
     if (values.transport === undefined && transportName === 'outbox') {
       const secretNote = config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends)' : '';
@@ -125,6 +161,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       const plan = await planCampaign({ slug: edition.slug, transport: transportName, recipients: listFor(), store });
       const planReport = listReport;
       const warnings = [
+        ...checkWarnings,
         ...(planReport?.warnings ?? []),
         ...(transportName === 'resend' ? [lateResumeWarning(plan.firstAttemptAt, systemClock.now())].filter((w) => w !== undefined) : []),
       ];
@@ -194,7 +231,8 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           ...(testAddresses === undefined ? {} : { keyNonce: `test-${systemClock.now()}` }),
           rate: config.ratePerSecond,
           rateMarginMs: config.rateMarginMs,
-          batchSize: config.batchSize,
+          // Resend's batch endpoint takes no scheduled_at: scheduled emails go one a request.
+          batchSize: scheduledAt === undefined ? config.batchSize : 1,
           concurrency: config.concurrency,
           maxConsecutiveFailures: config.maxConsecutiveFailures,
           backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },

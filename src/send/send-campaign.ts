@@ -208,9 +208,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
   let consecutiveFailures = 0;
 
   const withSchedule = (m: Message): Message =>
-    // TODO(lead): `scheduledAt` is not yet a field of Message, nor passed on by the Resend
-    // transport; until both are, it rides along here and the payload hash covers it.
-    options.scheduledAt === undefined ? m : ({ ...m, scheduledAt: options.scheduledAt } as Message);
+    // Part of the message, so the payload hash covers it: a resume with another time is refused.
+    options.scheduledAt === undefined ? m : { ...m, scheduledAt: options.scheduledAt };
   const build = (recipients: readonly JournalRecipient[]) => recipients.map((r) => withSchedule(personalize(r as Recipient)));
 
   // --- One batch, from first attempt to recorded outcome ----------------------------------

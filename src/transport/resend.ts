@@ -75,8 +75,21 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
         tags: m.tags,
       }));
 
+      // Resend's batch endpoint ignores `scheduled_at` ("not supported yet", its docs say), so
+      // a scheduled message goes alone through POST /emails, which holds it until then.
+      const scheduledAt = messages[0]?.scheduledAt;
+      if (scheduledAt !== undefined && messages.length !== 1) {
+        throw new TransportError(`A scheduled batch must hold one message, got ${messages.length}: Resend's batch endpoint ignores scheduled_at.`, {
+          retryable: false,
+          code: 'scheduled-batch',
+        });
+      }
       const response = await raceAbort(
-        resend.batch.send(payload, { idempotencyKey, batchValidation, signal: combined }),
+        scheduledAt === undefined
+          ? resend.batch.send(payload, { idempotencyKey, batchValidation, signal: combined })
+          : resend.emails.send({ ...payload[0]!, scheduledAt }, { idempotencyKey, signal: combined }).then((r) =>
+              r.error === null ? { ...r, data: { data: [r.data] } } : r,
+            ),
         combined,
       );
 

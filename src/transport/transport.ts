@@ -13,6 +13,11 @@ export interface Message {
   headers: Record<string, string>;
   /** ASCII only (Resend's rule). */
   tags: { name: string; value: string }[];
+  /**
+   * ISO 8601: the provider holds the email until then (Resend's `scheduled_at`). Resend's
+   * batch endpoint does not take it, so a scheduled message travels alone (batch of one).
+   */
+  scheduledAt?: string;
 }
 
 /** The outcome of one message of a batch, in the batch's order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineFlag } from '../../scripts/build.ts';
+import { engineFlag } from '../../scripts/cli.ts';
 import { loadEdition } from '../../src/content/load-edition.ts';
 import { NewsletterError } from '../../src/errors.ts';
 import { buildEdition } from '../../src/render/build-edition.ts';

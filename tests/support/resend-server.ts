@@ -54,6 +54,8 @@ export interface ReceivedEmail {
   text: string | undefined;
   headers: Record<string, string> | undefined;
   tags: { name?: string; value?: string }[] | undefined;
+  /** `scheduled_at`: when Resend would deliver it. */
+  scheduledAt: string | undefined;
   idempotencyKey: string | undefined;
   apiKey: string;
   /** `now()` when accepted. */
@@ -231,6 +233,11 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     const mode = log.batchValidation === 'permissive' ? 'permissive' : 'strict';
     const plan = planRequest(validator, endpoint, body, { mode, rejectAddress: f.rejectAddress });
     validationErrors.push(...plan.specViolations);
+    // Resend's batch endpoint silently ignores scheduled_at ("not supported yet"): a client
+    // that relies on it would send at once what it meant to schedule.
+    if (endpoint === '/emails/batch' && Array.isArray(body) && body.some((e) => (e as Json)?.scheduled_at !== undefined)) {
+      validationErrors.push('POST /emails/batch: scheduled_at is not supported by the batch endpoint; Resend would send these now');
+    }
     if ('reject' in plan) return reply(error(422, plan.reject.name, plan.reject.message), rate.headers);
 
     if (idempotencyKey !== undefined) keys.set(scope, { state: 'in-progress', hash });
@@ -341,6 +348,7 @@ function toReceived(
     text: e.text as string | undefined,
     headers: e.headers as Record<string, string> | undefined,
     tags: e.tags as ReceivedEmail['tags'],
+    scheduledAt: e.scheduled_at as string | undefined,
     ...meta,
   };
 }
