@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadEdition } from '../../src/content/load-edition.ts';
 import { renderEmail } from '../../src/render/render-email.ts';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { contrasts, hangulWraps, scrollWidths } from '../support/layout-probes.ts';
 
 const run = browserAvailable();
 const html = (await renderEmail(await loadEdition('content/2025-07-08-ai-issues-2025-h1.md'))).html;
@@ -25,10 +26,7 @@ describe.runIf(run)('the sample email in Chromium', () => {
   for (const width of [320, 375, 800]) {
     it(`has no horizontal scroll at ${width} px`, async () => {
       const page = await open(width);
-      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        clientWidth: document.documentElement.clientWidth,
-      }));
+      const { scrollWidth, clientWidth } = await scrollWidths(page);
       expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
       await page.close();
     });
@@ -37,32 +35,7 @@ describe.runIf(run)('the sample email in Chromium', () => {
       const page = await open(width);
       // Walk every text node; wherever a line wraps, the characters on both sides must
       // not be two Hangul syllables with no space between them (keep-all).
-      const { wraps, midWord } = await page.evaluate(() => {
-        const hangul = /[\uAC00-\uD7A3]/;
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-        const range = document.createRange();
-        let wraps = 0;
-        const midWord: string[] = [];
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const text = node.textContent ?? '';
-          const parent = node.parentElement;
-          if (!parent || getComputedStyle(parent).display === 'none' || parent.closest('[data-skip-in-text]')) continue;
-          let lastTop: number | undefined;
-          for (let i = 0; i < text.length; i++) {
-            range.setStart(node, i);
-            range.setEnd(node, i + 1);
-            const rect = range.getClientRects()[0];
-            if (!rect || rect.width === 0) continue;
-            if (lastTop !== undefined && rect.top > lastTop + 2) {
-              wraps++;
-              const before = text[i - 1] ?? '';
-              if (hangul.test(before) && hangul.test(text[i]!)) midWord.push(text.slice(Math.max(0, i - 6), i + 6));
-            }
-            lastTop = rect.top;
-          }
-        }
-        return { wraps, midWord };
-      });
+      const { wraps, midWord } = await hangulWraps(page);
       expect(wraps).toBeGreaterThan(10);
       expect(midWord).toEqual([]);
       await page.close();
@@ -84,30 +57,8 @@ describe.runIf(run)('the sample email in Chromium', () => {
 
   it('keeps text readable in dark mode (contrast ≥ 7:1 on paragraphs, ≥ 4.5:1 on the button)', async () => {
     const page = await open(375, 'dark');
-    const ratios = await page.evaluate(() => {
-      const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
-      const lum = (c: string) => {
-        const [r, g, b] = rgb(c).map((v) => {
-          const s = v / 255;
-          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-        });
-        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-      };
-      const background = (el: Element | null): string => {
-        for (; el; el = el.parentElement) {
-          const bg = getComputedStyle(el).backgroundColor;
-          if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
-        }
-        return 'rgb(255, 255, 255)';
-      };
-      const ratio = (el: Element) => {
-        const [a, b] = [lum(getComputedStyle(el).color), lum(background(el))];
-        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      };
-      const paragraph = document.querySelector('p.nl-text')!;
-      const button = document.querySelector('.nl-button a')!;
-      return { paragraph: ratio(paragraph), button: ratio(button), page: background(paragraph) };
-    });
+    const found = await contrasts(page, { paragraph: 'p.nl-text', button: '.nl-button a' });
+    const ratios = { paragraph: found.paragraph!.ratio, button: found.button!.ratio, page: found.paragraph!.background };
     expect(ratios.page).not.toBe('rgb(255, 255, 255)');
     expect(ratios.paragraph).toBeGreaterThanOrEqual(7);
     expect(ratios.button).toBeGreaterThanOrEqual(4.5);
