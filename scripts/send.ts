@@ -2,16 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { checkEdition } from '../src/check/check-edition.ts';
+import { sampleIdentity } from '../src/check/sample-message.ts';
 import type { Finding } from '../src/check/finding.ts';
 import { checkSendTime } from '../src/check/check-send-time.ts';
 import { resolveConfig, type Config } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
-import type { Edition } from '../src/content/schema.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { renderEmail } from '../src/render/render-email.ts';
 import { systemClock } from '../src/send/clock.ts';
 import { formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
-import { createPersonalizer, type CampaignIdentity } from '../src/send/personalize.ts';
+import { createPersonalizer } from '../src/send/personalize.ts';
 import { lateResumeWarning, planCampaign, type CampaignPlan } from '../src/send/plan-campaign.ts';
 import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -97,15 +97,11 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const loaded = await loadEdition(file);
     const edition = engine ? { ...loaded, engine } : loaded;
     const email = await renderEmail(edition);
-    const identity: CampaignIdentity = {
-      id: edition.slug,
-      from: mailbox(edition.from.name, edition.from.email),
-      ...(edition.replyTo === undefined ? {} : { replyTo: edition.replyTo }),
+    const identity = sampleIdentity(edition, {
       publicUrl: config.publicUrl ?? config.devPublicUrl,
-      unsubscribeMailto: unsubscribeMailbox(edition),
       secret: config.secret ?? config.devSecret,
       ...(testAddresses === undefined ? {} : { test: true }),
-    };
+    });
     const personalize = createPersonalizer(email, identity);
 
     // --- Compliance: what the law and the mailbox providers require, checked on the
@@ -337,16 +333,6 @@ function createTransport(name: 'resend' | 'outbox', config: Config, outboxDir: s
 
 function transportDirName(slug: string, test: boolean): string {
   return test ? `${slug}-test` : slug;
-}
-
-/** `Name <address>`, the name quoted when it holds a character that would break the header. */
-function mailbox(name: string, address: string): string {
-  return /[",;:<>@()[\]\\]/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}" <${address}>` : `${name} <${address}>`;
-}
-
-/** The `mailto:` unsubscribe goes where replies go: a person (or a rule) handles it there. */
-function unsubscribeMailbox(edition: Edition): string {
-  return edition.replyTo ?? edition.from.email;
 }
 
 async function confirm(plan: CampaignPlan): Promise<void> {

@@ -12,7 +12,11 @@ export interface SampleSettings {
   test?: boolean;
 }
 
-/** The campaign identity the preview and the checks personalize with: the edition's own sender. */
+/**
+ * An edition's campaign identity: its own sender, reply-to and slug. The send command,
+ * the preview and the checks all personalize with it, so what they show is what is sent.
+ * The `mailto:` unsubscribe goes where replies go: a person (or a rule) handles it there.
+ */
 export function sampleIdentity(edition: Edition, settings: SampleSettings): CampaignIdentity {
   return {
     id: edition.slug,
