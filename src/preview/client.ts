@@ -6,6 +6,14 @@ import type { EditionSummary } from './edition-store.ts';
 import type { PreviewEvent } from './event-hub.ts';
 import type { PreviewState } from './preview-state.ts';
 
+type Engine = 'react' | 'mjml';
+/** The engine tabs: one engine, or both side by side. */
+type EngineView = Engine | 'both';
+const ENGINES: { engine: Engine; label: string }[] = [
+  { engine: 'react', label: 'React Email' },
+  { engine: 'mjml', label: 'MJML' },
+];
+
 type Tab = 'preview' | 'text' | 'source' | 'web';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -86,7 +94,28 @@ const WIDTHS: FrameSpec[] = [
   { width: 375, label: 'Phone · 375 px' },
   { width: 320, label: 'Small phone · 320 px' },
 ];
+/** Side by side: the same widths for both engines. */
+const COMPARE_WIDTHS = WIDTHS.slice(0, 2);
 type Variant = 'light' | 'dark' | 'inverted';
+
+/** The size bar against Gmail's clip. */
+function sizeMeter(): { element: HTMLElement; text: HTMLElement; set(bytes: number, clipBytes: number, personalizedBytes?: number): void } {
+  const fill = el('span', { class: 'fill' });
+  const text = el('span', {});
+  const element = el('span', { class: 'meter', title: 'Gmail clips a message past about 102 KB of HTML and hides the rest, footer included' }, el('span', { class: 'track' }, fill), text);
+  return {
+    element,
+    text,
+    set(bytes, clipBytes, personalizedBytes) {
+      const ratio = bytes / clipBytes;
+      fill.style.width = `${Math.min(100, ratio * 100).toFixed(1)}%`;
+      element.dataset.level = ratio > 1 ? 'red' : ratio > 0.5 ? 'amber' : 'ok';
+      element.dataset.bytes = String(bytes);
+      text.textContent =
+        `${kb(bytes)} of Gmail’s ~${Math.round(clipBytes / 1024)} KB clip (${Math.round(ratio * 100)}%)` + (personalizedBytes === undefined ? '' : ` · ${kb(personalizedBytes)} personalized`);
+    },
+  };
+}
 const ROWS: { variant: Variant; title: string }[] = [
   { variant: 'light', title: 'Light' },
   { variant: 'dark', title: 'Dark — clients that honour prefers-color-scheme (Apple Mail, iOS Mail, Outlook for Mac): the email’s own dark styles' },
@@ -99,7 +128,11 @@ function editionPage(first: PreviewState): void {
   let dark = params.get('dark') === '1';
   let tab: Tab = (['preview', 'text', 'source', 'web'] as const).find((t) => t === params.get('tab')) ?? 'preview';
   let recipient: number | null = params.get('recipient') === null ? null : Number(params.get('recipient'));
+  /** null: the server's default (`--engine`, else the edition's own). */
+  let engineView: EngineView | null = (['react', 'mjml', 'both'] as const).find((e) => e === params.get('engine')) ?? null;
   let state: PreviewState = first;
+  /** Side by side: each engine's state, once fetched. */
+  const compared = new Map<Engine, PreviewState>();
   /** The variant html each frame row last got: a hidden row is filled when shown. */
   const shown = new Map<Variant, string>();
 
@@ -107,9 +140,8 @@ function editionPage(first: PreviewState): void {
   const title = el('h1', {});
   const file = el('span', { class: 'file mono' });
   const indicator = el('span', { class: 'live' }, 'connecting…');
-  const fill = el('span', { class: 'fill' });
-  const meterText = el('span', {});
-  const meter = el('span', { class: 'meter', title: 'Gmail clips a message past about 102 KB of HTML and hides the rest, footer included' }, el('span', { class: 'track' }, fill), meterText);
+  const sizes = sizeMeter();
+  const meter = sizes.element;
   const picker = el('select', { name: 'recipient' });
   const darkToggle = el('input', { type: 'checkbox', name: 'dark' });
   darkToggle.checked = dark;
@@ -120,6 +152,14 @@ function editionPage(first: PreviewState): void {
     b.addEventListener('click', () => selectTab(t));
     tabButtons.set(t, b);
     tabs.append(b);
+  }
+  const engineButtons = new Map<EngineView, HTMLButtonElement>();
+  const engineTabs = el('div', { class: 'tabs engines', role: 'tablist', 'aria-label': 'Engine' });
+  for (const [view, label] of [...ENGINES.map((e) => [e.engine, e.label] as const), ['both', '나란히 (side by side)'] as const]) {
+    const b = el('button', { type: 'button', role: 'tab', 'data-engine': view }, label);
+    b.addEventListener('click', () => selectEngine(view));
+    engineButtons.set(view, b);
+    engineTabs.append(b);
   }
 
   // --- panes
@@ -144,13 +184,38 @@ function editionPage(first: PreviewState): void {
     rows.set(row.variant, { section, frames });
     previewPane.append(section);
   }
+  // Side by side: a column per engine (its size and check counts), then a row per width.
+  const comparePane = el('div', { class: 'pane compare', 'data-pane': 'compare' });
+  const columns = new Map<Engine, { meter: ReturnType<typeof sizeMeter>; checks: HTMLElement; frames: HTMLIFrameElement[] }>();
+  const heads = el('div', { class: 'frames' });
+  const compareRows = COMPARE_WIDTHS.map((w) => ({ width: w, frames: el('div', { class: 'frames' }) }));
+  for (const { engine, label } of ENGINES) {
+    const column = { meter: sizeMeter(), checks: el('p', { class: 'muted', 'data-role': 'engine-checks' }, 'Checking…'), frames: [] as HTMLIFrameElement[] };
+    heads.append(el('div', { class: 'engine-head', 'data-engine': engine }, el('h2', {}, label), column.meter.element, column.checks));
+    for (const row of compareRows) {
+      const frame = el('iframe', {
+        class: 'email',
+        title: `${label} — ${row.width.label}`,
+        'data-frame': `${engine}-${row.width.width}`,
+        width: String(row.width.width),
+        sandbox: 'allow-same-origin allow-popups allow-popups-to-escape-sandbox',
+      });
+      frame.style.width = `${row.width.width}px`;
+      frame.addEventListener('load', () => fitHeight(frame));
+      column.frames.push(frame);
+      row.frames.append(el('figure', {}, el('figcaption', {}, `${label} · ${row.width.label}`), frame));
+    }
+    columns.set(engine, column);
+  }
+  comparePane.append(heads, ...compareRows.map((r) => el('section', { class: 'row', 'data-row': `compare-${r.width.width}` }, r.frames)));
   const textPane = el('pre', { class: 'pane text', 'data-pane': 'text' });
   const sourcePane = el('pre', { class: 'pane source', 'data-pane': 'source' });
   const webFrame = el('iframe', { class: 'web', title: 'Web version', sandbox: 'allow-same-origin allow-popups allow-popups-to-escape-sandbox' });
   const webPane = el('div', { class: 'pane', 'data-pane': 'web' }, webFrame);
 
   const checksBody = el('div', {}, el('p', { class: 'muted' }, 'Checking…'));
-  const checks = el('section', { class: 'card checks', 'data-panel': 'checks' }, el('h2', {}, 'Checks'), checksBody);
+  const checksTitle = el('h2', {}, 'Checks');
+  const checks = el('section', { class: 'card checks', 'data-panel': 'checks' }, checksTitle, checksBody);
   const sendResult = el('div', { class: 'result', 'data-role': 'send-result' });
   const sendInput = el('input', { type: 'text', name: 'to', placeholder: 'me@may-i.io, colleague@may-i.io', autocomplete: 'email' });
   const sendButton = el('button', { type: 'submit' }, 'Send test');
@@ -165,10 +230,10 @@ function editionPage(first: PreviewState): void {
     sendForm,
   );
 
-  const main = el('main', {}, errorPanel, previewPane, textPane, sourcePane, webPane, el('div', { class: 'below' }, checks, send));
+  const main = el('main', {}, errorPanel, previewPane, comparePane, textPane, sourcePane, webPane, el('div', { class: 'below' }, checks, send));
   app.replaceChildren(
     el('header', { class: 'bar' }, el('a', { href: '/' }, '← Editions'), title, file, meter, indicator),
-    el('div', { class: 'toolbar' }, tabs, el('label', {}, darkToggle, ' Dark mode')),
+    el('div', { class: 'toolbar' }, engineTabs, tabs, el('label', {}, darkToggle, ' Dark mode')),
     main,
   );
 
@@ -183,6 +248,7 @@ function editionPage(first: PreviewState): void {
     const q = new URLSearchParams();
     if (recipient !== null) q.set('recipient', String(recipient));
     if (dark) q.set('dark', '1');
+    if (engineView !== null) q.set('engine', engineView);
     if (tab !== 'preview') q.set('tab', tab);
     const search = q.toString();
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
@@ -191,17 +257,62 @@ function editionPage(first: PreviewState): void {
   function selectTab(next: Tab): void {
     tab = next;
     for (const [t, b] of tabButtons) b.setAttribute('aria-selected', String(t === tab));
-    for (const pane of [previewPane, textPane, sourcePane, webPane]) pane.hidden = pane.dataset.pane !== tab || !state.ok;
+    const both = engineView === 'both';
+    for (const pane of [previewPane, textPane, sourcePane, webPane]) pane.hidden = pane.dataset.pane !== tab || !state.ok || (both && pane === previewPane);
+    comparePane.hidden = !both || tab !== 'preview' || !state.ok;
     if (tab === 'web' && state.ok) loadWeb();
     syncUrl();
     drawFrames();
+    drawCompare();
+  }
+
+  /** The engine the page shows: the one picked, else the server's default. */
+  function shownEngine(): EngineView | undefined {
+    return engineView ?? (state.ok ? state.engine : undefined);
+  }
+
+  function selectEngine(next: EngineView): void {
+    engineView = next;
+    webVersion = -1;
+    for (const [view, b] of engineButtons) b.setAttribute('aria-selected', String(view === next));
+    syncUrl();
+    void refresh();
+  }
+
+  /** Fills the side-by-side frames (light, or dark as its clients honour it). */
+  const compareShown = new Map<HTMLIFrameElement, string>();
+  function drawCompare(): void {
+    if (comparePane.hidden) return;
+    for (const [engine, column] of columns) {
+      const s = compared.get(engine);
+      if (!s?.ok) continue;
+      column.meter.set(s.htmlBytes, s.clipBytes, s.personalizedBytes);
+      const html = dark ? s.frames.dark : s.frames.light;
+      for (const frame of column.frames) {
+        if (compareShown.get(frame) === html) {
+          fitHeight(frame);
+          continue;
+        }
+        compareShown.set(frame, html);
+        frame.srcdoc = html;
+      }
+    }
+  }
+
+  /** `?engine=…&recipient=…` for the API, for one engine or the default. */
+  function query(engine: Engine | undefined): string {
+    const q = new URLSearchParams();
+    if (engine) q.set('engine', engine);
+    if (recipient !== null) q.set('recipient', String(recipient));
+    const search = q.toString();
+    return search ? `?${search}` : '';
   }
 
   let webVersion = -1;
   function loadWeb(): void {
     if (webVersion === state.version) return;
     webVersion = state.version;
-    webFrame.src = `/e/${encodeURIComponent(slug)}/web?v=${state.version}`;
+    webFrame.src = `/e/${encodeURIComponent(slug)}/web?v=${state.version}${state.ok ? `&engine=${state.engine}` : ''}`;
   }
 
   /** Fills the visible frame rows with the latest html; hidden rows wait until shown. */
@@ -244,12 +355,10 @@ function editionPage(first: PreviewState): void {
     meter.hidden = false;
     title.textContent = next.subject;
     document.title = `${next.subject} — preview`;
-    const ratio = next.htmlBytes / next.clipBytes;
-    fill.style.width = `${Math.min(100, ratio * 100).toFixed(1)}%`;
-    meter.dataset.level = ratio > 1 ? 'red' : ratio > 0.5 ? 'amber' : 'ok';
-    meterText.textContent =
-      `${kb(next.htmlBytes)} of Gmail’s ~${Math.round(next.clipBytes / 1024)} KB clip (${Math.round(ratio * 100)}%)` +
-      (next.personalizedBytes === undefined ? '' : ` · ${kb(next.personalizedBytes)} personalized`);
+    sizes.set(next.htmlBytes, next.clipBytes, next.personalizedBytes);
+    const shown = shownEngine();
+    for (const [view, b] of engineButtons) b.setAttribute('aria-selected', String(view === shown));
+    checksTitle.textContent = `Checks — ${ENGINES.find((e) => e.engine === next.engine)?.label ?? next.engine}`;
     textPane.textContent = `Subject: ${next.subject}\n\n${next.text}`;
     sourcePane.textContent = next.source;
     if (tab === 'web') loadWeb();
@@ -260,22 +369,54 @@ function editionPage(first: PreviewState): void {
   /** Fetches the state for the current picks; a reply to an older request is dropped. */
   async function refresh(): Promise<void> {
     const ticket = ++latest;
-    const q = recipient === null ? '' : `?recipient=${recipient}`;
-    const response = await fetch(`/api/editions/${encodeURIComponent(slug)}${q}`);
+    const one = engineView === 'both' ? undefined : (engineView ?? undefined);
+    const response = await fetch(`/api/editions/${encodeURIComponent(slug)}${query(one)}`);
     if (ticket !== latest) return;
     if (response.status === 404) {
       errorPanel.hidden = false;
       errorPanel.replaceChildren(el('h2', {}, 'This edition is gone'), el('p', {}, `content/${slug}.md no longer exists. `, el('a', { href: '/' }, 'Back to the editions')));
       return;
     }
-    apply((await response.json()) as PreviewState);
-    await refreshChecks(ticket);
+    const next = (await response.json()) as PreviewState;
+    if (engineView === 'both') await fetchCompared(ticket);
+    if (ticket !== latest) return;
+    apply(next);
+    await Promise.all([refreshChecks(ticket), engineView === 'both' ? refreshEngineChecks(ticket) : undefined]);
+  }
+
+  /** Both engines' states, for the side-by-side frames. */
+  async function fetchCompared(ticket: number): Promise<void> {
+    const states = await Promise.all(
+      ENGINES.map(async ({ engine }) => {
+        const response = await fetch(`/api/editions/${encodeURIComponent(slug)}${query(engine)}`);
+        return response.ok ? ((await response.json()) as PreviewState) : undefined;
+      }),
+    );
+    if (ticket !== latest) return;
+    ENGINES.forEach(({ engine }, i) => {
+      const s = states[i];
+      if (s) compared.set(engine, s);
+    });
   }
 
   async function refreshChecks(ticket: number): Promise<void> {
-    const response = await fetch(`/api/editions/${encodeURIComponent(slug)}/checks`);
+    const response = await fetch(`/api/editions/${encodeURIComponent(slug)}/checks${state.ok ? `?engine=${state.engine}` : ''}`);
     if (ticket !== latest || !response.ok) return;
     checksBody.replaceChildren(...checksContent((await response.json()) as CheckReport));
+  }
+
+  /** Each engine's error and warning counts, under its column. */
+  async function refreshEngineChecks(ticket: number): Promise<void> {
+    await Promise.all(
+      ENGINES.map(async ({ engine }) => {
+        const response = await fetch(`/api/editions/${encodeURIComponent(slug)}/checks?engine=${engine}`);
+        const column = columns.get(engine);
+        if (ticket !== latest || !response.ok || !column) return;
+        const report = (await response.json()) as CheckReport;
+        column.checks.className = report.errors > 0 ? 'sev error' : 'muted';
+        column.checks.textContent = `${report.errors} error(s), ${report.warnings} warning(s)`;
+      }),
+    );
   }
 
   picker.addEventListener('change', () => {
@@ -287,6 +428,7 @@ function editionPage(first: PreviewState): void {
     dark = darkToggle.checked;
     syncUrl();
     drawFrames();
+    drawCompare();
   });
   sendForm.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -296,7 +438,7 @@ function editionPage(first: PreviewState): void {
       const response = await fetch(`/api/editions/${encodeURIComponent(slug)}/test-send`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ to: sendInput.value, recipient }),
+        body: JSON.stringify({ to: sendInput.value, recipient, ...(state.ok ? { engine: state.engine } : {}) }),
       });
       const result = (await response.json()) as { ok: boolean; sent?: { to: string; id: string }[]; problems?: string[]; transport?: string; where?: string };
       sendResult.dataset.ok = String(result.ok);
@@ -312,7 +454,8 @@ function editionPage(first: PreviewState): void {
   });
 
   apply(first);
-  void refreshChecks(latest);
+  if (engineView === 'both') void refresh();
+  else void refreshChecks(latest);
   live(indicator, (event) => {
     if (!event || event.editions === 'all' || event.editions.includes(slug) || event.recipients) void refresh();
   });

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { SampleSettings } from '../check/sample-message.ts';
+import type { Engine } from '../render/render-email.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { EditionStore } from './edition-store.ts';
 import type { EventHub } from './event-hub.ts';
@@ -30,16 +31,24 @@ export interface PreviewAppOptions {
 const testSendSchema = z.strictObject({
   to: z.string().max(2000),
   recipient: z.number().int().min(0).nullable().optional(),
+  engine: z.enum(['react', 'mjml']).optional(),
 });
+
+/** `?engine=react|mjml`; anything else (none, `both`) means the default engine. */
+function engineOf(c: Context): Engine | undefined {
+  const value = c.req.query('engine');
+  return value === 'react' || value === 'mjml' ? value : undefined;
+}
 
 /**
  * The preview's routes:
  *   GET  /                          the editions, with size and check counts
- *   GET  /e/:slug                   an edition page (frames, dark, tabs, checks, test send)
+ *   GET  /e/:slug                   an edition page (frames, dark, tabs, checks, test send;
+ *                                   ?engine=react|mjml|both, both side by side)
  *   GET  /e/:slug/web               its web version, standalone
  *   GET  /api/editions              the index's data
- *   GET  /api/editions/:slug        an edition page's data (?recipient=N personalizes)
- *   GET  /api/editions/:slug/checks the checks report
+ *   GET  /api/editions/:slug        an edition page's data (?recipient=N personalizes, ?engine=react|mjml)
+ *   GET  /api/editions/:slug/checks the checks report (?engine=react|mjml)
  *   POST /api/editions/:slug/test-send
  *   GET  /events                    server-sent events: what changed
  *   GET  /client.js                 the page script
@@ -61,7 +70,7 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
   });
 
   const statePayload = async (c: Context, slug: string) => {
-    const rendered = await store.get(slug);
+    const rendered = await store.get(slug, engineOf(c));
     if (!rendered) return undefined;
     const { recipients, problem } = await options.recipients();
     const raw = c.req.query('recipient');
@@ -79,11 +88,11 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
     return c.html(renderPage({ title: `${state.ok ? state.subject : state.slug} — preview`, page: 'edition', state }));
   });
   app.get('/e/:slug/web', async (c) => {
-    const rendered = await store.get(c.req.param('slug'));
+    const rendered = await store.get(c.req.param('slug'), engineOf(c));
     if (!rendered) return c.html(notFound(c.req.param('slug')), 404);
     if (!rendered.ok) return c.text('This edition does not render; see its preview page for why.', 409);
     try {
-      return c.html((await store.web(c.req.param('slug'))) ?? '');
+      return c.html((await store.web(c.req.param('slug'), engineOf(c))) ?? '');
     } catch (error) {
       return c.text(`The web version failed: ${error instanceof Error ? error.message : String(error)}`, 500);
     }
@@ -93,7 +102,7 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
     return state ? c.json(state) : c.json({ error: 'no such edition' }, 404);
   });
   app.get('/api/editions/:slug/checks', async (c) => {
-    const report = await store.checks(c.req.param('slug'));
+    const report = await store.checks(c.req.param('slug'), engineOf(c));
     return report ? c.json(report) : c.json({ error: 'no such edition' }, 404);
   });
 
@@ -107,7 +116,7 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
     const body = testSendSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return c.json({ ok: false, problems: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) }, 400);
     const slug = c.req.param('slug');
-    const rendered = await store.get(slug);
+    const rendered = await store.get(slug, body.data.engine);
     if (!rendered) return c.json({ ok: false, problems: ['no such edition'] }, 404);
     if (!rendered.ok) return c.json({ ok: false, problems: ['this edition does not render — fix the errors shown on the page first'] }, 409);
     const parsed = parseTestAddresses(body.data.to);

@@ -32,6 +32,10 @@ main{padding:16px 20px 40px}
 .frames{display:flex;gap:20px;align-items:flex-start;overflow-x:auto;padding-bottom:8px}
 figure{margin:0;flex:none}
 figcaption{font-size:12px;color:var(--muted);margin:0 0 6px}
+/* Side by side: each engine's column is as wide as the desktop frame, so its phone frame sits under it. */
+.compare .frames figure,.compare .engine-head{width:702px}
+.engine-head h2{font-size:15px;margin:0 0 6px}
+.engine-head p{margin:6px 0 0}
 iframe.email{display:block;box-sizing:content-box;border:1px solid var(--line);background:#fff;height:600px}
 iframe.email.inverted{filter:invert(1) hue-rotate(180deg)}
 /* Both dark rows on one screen or so: each frame scrolls inside instead of growing to the email's full length. */

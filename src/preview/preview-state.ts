@@ -1,6 +1,7 @@
 import { sampleIdentity, type SampleSettings } from '../check/sample-message.ts';
 import { GMAIL_CLIP_BYTES } from '../check/check-size.ts';
 import { createPersonalizer } from '../send/personalize.ts';
+import type { Engine } from '../render/render-email.ts';
 import type { Recipient } from '../subscribers/schema.ts';
 import type { DescribedError } from './describe-error.ts';
 import type { Rendered } from './edition-store.ts';
@@ -24,6 +25,8 @@ export type PreviewState =
       preheader: string;
       date: string;
       advertisement: boolean;
+      /** The engine that made this HTML. */
+      engine: Engine;
       frames: FrameVariants;
       text: string;
       /** The HTML as the frames show it (personalized or with merge slots). */
@@ -81,6 +84,7 @@ export function previewState(rendered: Rendered, options: { recipients: Recipien
     preheader: email.preheader,
     date: edition.date,
     advertisement: edition.advertisement,
+    engine: rendered.engine,
     frames: frameVariants(html),
     text,
     source: html,

@@ -5,15 +5,16 @@ import type { LoadResult } from '../content/load-edition.ts';
 import type { Edition } from '../content/schema.ts';
 import type { BuiltEdition } from '../render/build-edition.ts';
 import type { Email } from '../render/email.ts';
+import type { Engine } from '../render/render-email.ts';
 import { createModuleRunner } from './create-module-runner.ts';
 
 /** The loader and renderer of the project being previewed, as the files on disk say now. */
 export interface RenderPipeline {
   readEdition(file: string): Promise<LoadResult>;
   /** The email alone: what the frames need, one React render. */
-  renderEmail(edition: Edition): Promise<Email>;
+  renderEmail(edition: Edition, engine: Engine): Promise<Email>;
   /** The email and the web version: a second render, done only when the web tab asks. */
-  buildEdition(edition: Edition): Promise<BuiltEdition>;
+  buildEdition(edition: Edition, engine: Engine): Promise<BuiltEdition>;
   /**
    * A template or pipeline source file changed (or appeared, or went): the next call runs
    * a fresh module graph, with only the changed files transformed again.
@@ -23,8 +24,8 @@ export interface RenderPipeline {
 
 interface Modules {
   readEdition: (file: string) => Promise<LoadResult>;
-  renderEmail: (edition: Edition) => Promise<Email>;
-  buildEdition: (edition: Edition) => Promise<BuiltEdition>;
+  renderEmail: (edition: Edition, options: { engine: Engine }) => Promise<Email>;
+  buildEdition: (edition: Edition, options: { engine: Engine }) => Promise<BuiltEdition>;
 }
 
 /**
@@ -70,11 +71,11 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
     async readEdition(file) {
       return (await load()).readEdition(file);
     },
-    async renderEmail(edition) {
-      return (await load()).renderEmail(edition);
+    async renderEmail(edition, engine) {
+      return (await load()).renderEmail(edition, { engine });
     },
-    async buildEdition(edition) {
-      return (await load()).buildEdition(edition);
+    async buildEdition(edition, engine) {
+      return (await load()).buildEdition(edition, { engine });
     },
     invalidate(files) {
       for (const file of files) environment.moduleGraph.onFileChange(file);

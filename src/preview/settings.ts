@@ -18,6 +18,8 @@ export const previewSettingsSchema = z.strictObject({
   secret: z.string().min(16),
   /** Where test sends go without a Resend key: `<outboxDir>/<slug>-test/`, as `newsletter send --test` does. */
   outboxDir: z.string().min(1),
+  /** `--engine`: the engine an edition page opens with. @default each edition's own `engine` front matter */
+  engine: z.enum(['react', 'mjml']).optional(),
   /** Set when RESEND_API_KEY is: test sends then go through Resend. */
   resend: z.strictObject({ apiKey: z.string().min(1), baseUrl: z.string().optional() }).optional(),
 });

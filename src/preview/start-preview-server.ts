@@ -30,7 +30,7 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
   const sample = { publicUrl: settings.publicUrl, secret: settings.secret };
   const pipeline = createRenderPipeline(vite, root);
   const clientSupport = createClientSupportChecker();
-  const store = createEditionStore({ root, pipeline, sample, clientSupport });
+  const store = createEditionStore({ root, pipeline, sample, clientSupport, ...(settings.engine ? { engine: settings.engine } : {}) });
   const hub = createEventHub();
   let recipients: Promise<SampleRecipients> = loadSampleRecipients(root);
 

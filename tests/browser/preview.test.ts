@@ -58,8 +58,8 @@ describe.runIf(run)('newsletter dev in Chromium', () => {
       await frameShows(page, `light-${width}`, INTRO);
       expect(await page.locator(`iframe[data-frame="light-${width}"]`).evaluate((f) => (f as HTMLIFrameElement).contentDocument?.documentElement.clientWidth)).toBe(width);
     }
-    expect(await page.locator('.meter').getAttribute('data-level')).toBe('ok');
-    expect(await page.locator('.meter').innerText()).toMatch(/^\d+\.\d KB of Gmail’s ~102 KB clip \(\d+%\)$/);
+    expect(await page.locator('header .meter').getAttribute('data-level')).toBe('ok');
+    expect(await page.locator('header .meter').innerText()).toMatch(/^\d+\.\d KB of Gmail’s ~102 KB clip \(\d+%\)$/);
     // Checks: no errors, client support grouped by feature with the clients named.
     await expect.poll(() => page.locator('[data-role=check-summary]').innerText()).toMatch(/^0 error\(s\), \d+ warning\(s\)$/);
     const media = page.locator('[data-check=clients] li', { hasText: '@media' }).first();
@@ -108,7 +108,7 @@ describe.runIf(run)('newsletter dev in Chromium', () => {
       await expect.poll(() => panel.innerText()).toContain(`${EDITION_FILE}:4`);
       expect(await panel.innerText()).toContain('must be a date written YYYY-MM-DD');
       expect(await page.locator('[data-pane=preview]').isHidden()).toBe(true);
-      expect(await page.locator('.meter').isHidden()).toBe(true);
+      expect(await page.locator('header .meter').isHidden()).toBe(true);
     } finally {
       await project.write(EDITION_FILE, good);
     }
@@ -122,14 +122,14 @@ describe.runIf(run)('newsletter dev in Chromium', () => {
     const padded = (n: number) => good.replace('## 딥시크 쇼크', `${padding(n)}\n\n## 딥시크 쇼크`);
     try {
       await project.write(EDITION_FILE, padded(150));
-      await expect.poll(() => page.locator('.meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('amber');
+      await expect.poll(() => page.locator('header .meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('amber');
       await project.write(EDITION_FILE, padded(400));
-      await expect.poll(() => page.locator('.meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('red');
+      await expect.poll(() => page.locator('header .meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('red');
       await expect.poll(() => page.locator('[data-check=size] li').innerText(), { timeout: 15_000 }).toContain('past Gmail\'s ~102 KB clip');
     } finally {
       await project.write(EDITION_FILE, good);
     }
-    await expect.poll(() => page.locator('.meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('ok');
+    await expect.poll(() => page.locator('header .meter').getAttribute('data-level'), { timeout: 15_000 }).toBe('ok');
   });
 
   it('picks up a template change without a restart, shows a throwing template with file and line, and recovers', async () => {

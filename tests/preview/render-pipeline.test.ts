@@ -22,7 +22,7 @@ afterAll(async () => {
 async function html(): Promise<string> {
   const loaded = await pipeline.readEdition(join(project.root, EDITION_FILE));
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  return (await pipeline.renderEmail(loaded.edition)).html;
+  return (await pipeline.renderEmail(loaded.edition, loaded.edition.engine)).html;
 }
 
 /** Saves a file of the copy and tells the pipeline, as the watcher would. */
