@@ -19,6 +19,14 @@ describe('checkSendTime (정보통신망법 §50③, 21:00–08:00 KST)', () => 
     }
   });
 
+  it('names the Korean time and the next 09:00 KST as a ready --schedule value', () => {
+    const [late] = checkSendTime(true, new Date('2025-07-08T23:30:00+09:00'));
+    expect(late?.message).toContain('goes out at 2025-07-08 23:30 KST');
+    expect(late?.message).toContain('--schedule 2025-07-09T09:00:00+09:00');
+    const [early] = checkSendTime(true, new Date('2025-07-08T06:00:00+09:00'));
+    expect(early?.message).toContain('--schedule 2025-07-08T09:00:00+09:00');
+  });
+
   it('says nothing of a newsletter that advertises nothing', () => {
     expect(checkSendTime(false, new Date('2025-07-08T23:00:00+09:00'))).toEqual([]);
   });
