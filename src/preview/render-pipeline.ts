@@ -20,6 +20,8 @@ export interface RenderPipeline {
    * a fresh module graph, with only the changed files transformed again.
    */
   invalidate(files: readonly string[]): void;
+  /** Starts loading the modules now (at start-up), so that the first page finds them under way. */
+  warm(): void;
 }
 
 interface Modules {
@@ -76,6 +78,10 @@ export function createRenderPipeline(vite: ViteDevServer, root: string): RenderP
     },
     async buildEdition(edition, engine) {
       return (await load()).buildEdition(edition, { engine });
+    },
+    warm() {
+      // A failure is reported by the first render that needs the modules.
+      load().catch(() => {});
     },
     invalidate(files) {
       for (const file of files) environment.moduleGraph.onFileChange(file);

@@ -29,6 +29,9 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
   const root = resolve(settings.root);
   const sample = { publicUrl: settings.publicUrl, secret: settings.secret };
   const pipeline = createRenderPipeline(vite, root);
+  // React, React Email and the templates take most of a first page's time: start now,
+  // while the browser is still on its way.
+  pipeline.warm();
   const clientSupport = createClientSupportChecker();
   const store = createEditionStore({ root, pipeline, sample, clientSupport, ...(settings.engine ? { engine: settings.engine } : {}) });
   const hub = createEventHub();
