@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadEdition } from '../../src/content/load-edition.ts';
 import { MERGE_SLOT, type Edition } from '../../src/content/schema.ts';
-import { buildEdition } from '../../src/render/build-edition.ts';
 import { renderEmail } from '../../src/render/render-email.ts';
 import { renderMjml } from '../../src/render/render-mjml.ts';
 
