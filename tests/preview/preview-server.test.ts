@@ -121,4 +121,29 @@ describe('starting the preview server', () => {
     expect(stream.status).toBe(200);
     expect(await second.close()).toBe(0);
   });
+
+  it('renders by the engine asked for, and opens with --engine when given one', async () => {
+    type State = { engine: string; htmlBytes: number; source: string };
+    const state = async (url: string) => (await (await fetch(url)).json()) as State;
+    const own = await state(`${server.url}/api/editions/${EDITION}`);
+    const mjml = await state(`${server.url}/api/editions/${EDITION}?engine=mjml`);
+    expect(own.engine).toBe('react');
+    expect(mjml.engine).toBe('mjml');
+    expect(mjml.source).toContain('mj-column');
+    expect(mjml.htmlBytes).toBe(Buffer.byteLength(mjml.source));
+    expect(mjml.htmlBytes).not.toBe(own.htmlBytes);
+    const checks = (await (await fetch(`${server.url}/api/editions/${EDITION}/checks?engine=mjml`)).json()) as { errors: number };
+    expect(checks.errors).toBe(0);
+
+    const second = await spawnPreviewServer(
+      { root: project.root, port: 0, host: '127.0.0.1', publicUrl: 'http://localhost:8787', secret: 'preview-test-secret-0123456789', outboxDir: 'out/outbox', engine: 'mjml' },
+      { silent: true },
+    );
+    try {
+      expect((await state(`${second.url}/api/editions/${EDITION}`)).engine).toBe('mjml');
+      expect((await state(`${second.url}/api/editions/${EDITION}?engine=react`)).engine).toBe('react');
+    } finally {
+      await second.close();
+    }
+  });
 });
