@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadEdition } from '../../src/content/load-edition.ts';
 import { renderEmail } from '../../src/render/render-email.ts';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
-import { contrasts, hangulWraps, scrollWidths } from '../support/layout-probes.ts';
+import { contrasts, layoutCasesAtWidths } from '../support/layout-probes.ts';
 
 const run = browserAvailable();
 const html = (await renderEmail(await loadEdition('content/2025-07-08-ai-issues-2025-h1.md'))).html;
@@ -23,37 +23,7 @@ describe.runIf(run)('the sample email in Chromium', () => {
     return page;
   }
 
-  for (const width of [320, 375, 800]) {
-    it(`has no horizontal scroll at ${width} px`, async () => {
-      const page = await open(width);
-      const { scrollWidth, clientWidth } = await scrollWidths(page);
-      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
-      await page.close();
-    });
-
-    it(`breaks Hangul lines only between words at ${width} px`, async () => {
-      const page = await open(width);
-      // Walk every text node; wherever a line wraps, the characters on both sides must
-      // not be two Hangul syllables with no space between them (keep-all).
-      const { wraps, midWord } = await hangulWraps(page);
-      expect(wraps).toBeGreaterThan(10);
-      expect(midWord).toEqual([]);
-      await page.close();
-    });
-
-    it(`shows the call to action whole at ${width} px`, async () => {
-      const page = await open(width);
-      const button = page.getByRole('link', { name: '서비스 소개서 받기' });
-      await button.scrollIntoViewIfNeeded();
-      expect(await button.isVisible()).toBe(true);
-      const box = await button.boundingBox();
-      expect(box).not.toBeNull();
-      expect(box!.x).toBeGreaterThanOrEqual(0);
-      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
-      expect(box!.height).toBeGreaterThanOrEqual(40);
-      await page.close();
-    });
-  }
+  layoutCasesAtWidths(open, '서비스 소개서 받기');
 
   it('keeps text readable in dark mode (contrast ≥ 7:1 on paragraphs, ≥ 4.5:1 on the button)', async () => {
     const page = await open(375, 'dark');

@@ -1,3 +1,4 @@
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 
 /**
@@ -72,4 +73,42 @@ export function contrasts(page: Page, selectors: Record<string, string>): Promis
     }
     return out;
   }, selectors);
+}
+
+/**
+ * The checks every engine's email must pass at each width, as vitest cases: no horizontal
+ * scroll, no line break inside a Hangul word (keep-all), the call to action whole and
+ * tappable. Call inside a `describe`; `open` gives a fresh page at a width.
+ */
+export function layoutCasesAtWidths(open: (width: number) => Promise<Page>, ctaLabel: string, widths = [320, 375, 800]): void {
+  for (const width of widths) {
+    it(`has no horizontal scroll at ${width} px`, async () => {
+      const page = await open(width);
+      const { scrollWidth, clientWidth } = await scrollWidths(page);
+      expect(clientWidth).toBe(width);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+      await page.close();
+    });
+
+    it(`breaks Hangul lines only between words at ${width} px`, async () => {
+      const page = await open(width);
+      const { wraps, midWord } = await hangulWraps(page);
+      expect(wraps).toBeGreaterThan(10);
+      expect(midWord).toEqual([]);
+      await page.close();
+    });
+
+    it(`shows the call to action whole at ${width} px`, async () => {
+      const page = await open(width);
+      const button = page.getByRole('link', { name: ctaLabel });
+      await button.scrollIntoViewIfNeeded();
+      expect(await button.isVisible()).toBe(true);
+      const box = await button.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+      expect(box!.height).toBeGreaterThanOrEqual(40);
+      await page.close();
+    });
+  }
 }
