@@ -3,20 +3,11 @@ import { loadEdition } from '../../src/content/load-edition.ts';
 import { MERGE_SLOT } from '../../src/content/schema.ts';
 import { buildEdition, GMAIL_CLIP_BYTES } from '../../src/render/build-edition.ts';
 import { renderEmail } from '../../src/render/render-email.ts';
+import { attributes } from '../support/html-attributes.ts';
 
 const SAMPLE = 'content/2025-07-08-ai-issues-2025-h1.md';
 const edition = await loadEdition(SAMPLE);
 const email = await renderEmail(edition);
-
-/** Every value of an attribute in the HTML, entity-decoded enough for URLs. */
-function attributes(html: string, tag: string, attribute: string): string[] {
-  const values: string[] = [];
-  for (const element of html.matchAll(new RegExp(`<${tag}\\b[^>]*>`, 'g'))) {
-    const value = new RegExp(`\\s${attribute}="([^"]*)"`).exec(element[0]);
-    values.push(value ? value[1]!.replaceAll('&amp;', '&') : '');
-  }
-  return values;
-}
 
 describe('renderEmail (React Email) on the sample edition', () => {
   it('matches the reviewed HTML and text snapshots', async () => {
