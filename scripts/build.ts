@@ -6,7 +6,6 @@ import { buildEdition } from '../src/render/build-edition.ts';
 import { engineFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  summary: 'render an edition to email.html, email.txt and web.html',
   help: `Usage: npx newsletter build <edition.md> [--out dir] [--engine react|mjml]
 
 Renders an edition and writes <out>/<slug>/email.html (with merge slots),

@@ -10,7 +10,6 @@ import { buildEdition } from '../src/render/build-edition.ts';
 import { engineFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  summary: 'check an edition: schema, Korean ad-mail rules, links, images, size, client support',
   help: `Usage: npx newsletter check <edition.md> [--json] [--all]
 
 Loads and renders an edition and checks what a reader's mailbox will make of it:

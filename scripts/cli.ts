@@ -2,9 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { NewsletterError } from '../src/errors.ts';
 import { ENGINES, type Engine } from '../src/render/render-email.ts';
 
-/** A subcommand: its help text and what it does. Returns the process exit code. */
+/** A subcommand: its help text and what it does (its one-line summary lives in newsletter.ts). Returns the process exit code. */
 export interface Command {
-  summary: string;
   help: string;
   run(argv: string[]): Promise<number>;
 }

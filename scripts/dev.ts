@@ -5,7 +5,6 @@ import { spawnPreviewServer } from '../src/preview/spawn-preview-server.ts';
 import { engineFlag, numberFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  summary: 'preview server: every edition at phone and desktop widths, light and dark, live',
   help: `Usage: npx newsletter dev [--port 3000] [--host 127.0.0.1] [--root .] [--engine react|mjml]
 
 Serves a preview of every edition in content/: the email in frames at desktop

@@ -23,7 +23,6 @@ import type { Transport } from '../src/transport/transport.ts';
 import { engineFlag, numberFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  summary: 'send an edition to a subscriber list, through Resend or the local outbox',
   help: `Usage: npx newsletter send <edition.md> --to <list.csv> [options]
 
 Sends the edition to every subscriber on the list exactly once, paced to

@@ -7,7 +7,6 @@ import { openStore } from '../src/store/open-store.ts';
 import { numberFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  summary: 'run the unsubscribe, webhook and archive server',
   help: `Usage: npx newsletter serve [--port 8787] [--host 127.0.0.1]
 
 Runs the public server on the same journal as \`newsletter send\` (both can run at once):

@@ -9,7 +9,6 @@ import { deliveryCounts, type DeliveryCounts } from '../src/webhooks/index.ts';
 import { parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  summary: "print a campaign's journal: sent, failed, skipped, open batches",
   help: `Usage: npx newsletter status [<campaign>] [--json]
 
 Prints what the journal (NEWSLETTER_DB, default data/newsletter.db) knows of a

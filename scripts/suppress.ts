@@ -32,7 +32,6 @@ Options:
   -h, --help     show this help`;
 
 export const command: Command = {
-  summary: 'list, add, remove, import or export suppressed addresses',
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseFlags('suppress', argv, {
