@@ -5,20 +5,12 @@ import { loadEdition } from '../../src/content/load-edition.ts';
 import { buildEdition } from '../../src/render/build-edition.ts';
 import type { PreviewProcess } from '../../src/preview/spawn-preview-server.ts';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
-import { EDITION, EDITION_FILE, startPreview, tempProject, type TempProject } from '../preview/temp-project.ts';
+import { EDITION, EDITION_FILE, frameShows, startPreview, tempProject, type TempProject } from '../preview/temp-project.ts';
 
 const run = browserAvailable();
 const HEADING = '딥시크 쇼크';
 const INTRO = '저희 메이아이는 인공지능으로 매장 같은 오프라인 공간을 한층 영리하게 바꾸는 스타트업입니다.';
 
-/** Waits until the frame shows `text`. */
-async function frameShows(page: Page, frame: string, text: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    ([f, t]) => (document.querySelector<HTMLIFrameElement>(`iframe[data-frame="${f}"]`)?.contentDocument?.body?.innerText ?? '').includes(t as string),
-    [frame, text],
-    { timeout, polling: 'raf' },
-  );
-}
 
 describe.runIf(run)('newsletter dev: React Email and MJML side by side', () => {
   let project: TempProject;

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewProcess } from '../../src/preview/spawn-preview-server.ts';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
-import { EDITION, EDITION_FILE, startPreview, tempProject, type TempProject } from '../preview/temp-project.ts';
+import { EDITION, EDITION_FILE, frameShows, startPreview, tempProject, type TempProject } from '../preview/temp-project.ts';
 
 const run = browserAvailable();
 const INTRO = '저희 메이아이는 인공지능으로 매장 같은 오프라인 공간을 한층 영리하게 바꾸는 스타트업입니다.';
@@ -14,14 +14,6 @@ function frameText(page: Page, frame: string): Promise<string> {
   return page.evaluate((f) => (document.querySelector<HTMLIFrameElement>(`iframe[data-frame="${f}"]`)?.contentDocument?.body?.innerText ?? ''), frame);
 }
 
-/** Waits until the frame shows `text` (the page updates itself; nothing here reloads it). */
-async function frameShows(page: Page, frame: string, text: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    ([f, t]) => (document.querySelector<HTMLIFrameElement>(`iframe[data-frame="${f}"]`)?.contentDocument?.body?.innerText ?? '').includes(t as string),
-    [frame, text],
-    { timeout, polling: 'raf' },
-  );
-}
 
 describe.runIf(run)('newsletter dev in Chromium', () => {
   let project: TempProject;

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { copyFile, cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,3 +58,12 @@ export function startPreview(root: string): Promise<PreviewProcess> {
 
 export const EDITION = '2025-07-08-ai-issues-2025-h1';
 export const EDITION_FILE = `content/${EDITION}.md`;
+
+/** Waits until the preview frame `frame` shows `text` (the page updates itself; nothing reloads it). */
+export async function frameShows(page: Page, frame: string, text: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    ([f, t]) => (document.querySelector<HTMLIFrameElement>(`iframe[data-frame="${f}"]`)?.contentDocument?.body?.innerText ?? '').includes(t as string),
+    [frame, text],
+    { timeout, polling: 'raf' },
+  );
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../src/store/journal.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { mulberry32 } from '../support/mulberry32.ts';
 import { startResendServer, type ResendServer } from '../support/resend-server.ts';
 
 // Crash safety, for real: `newsletter send` runs as a child process and is killed with
@@ -32,17 +33,6 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** mulberry32: the kill instants are random, and reproducible from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sendProcess(list: string, db: string): ChildProcess {
   return spawn(
@@ -72,7 +62,7 @@ describe('crash safety', () => {
     writeFileSync(list, ['email,name', ...Array.from({ length: RECIPIENTS }, (_, i) => `reader${i}@example.com,독자 ${i}`)].join('\n'));
 
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
-    const random = prng(seed);
+    const random = mulberry32(seed); // reproducible from the printed seed
     const runs: { first: number; last: number; killedAfterMs?: number }[] = [];
 
     for (let kill = 0; kill < KILLS; kill++) {

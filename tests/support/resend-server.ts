@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import { mulberry32 } from './mulberry32.ts';
 import { createEmailValidator, findResendSpec, planRequest, toList, type EmailValidator, type Json } from './openapi.ts';
 
 /**
@@ -424,14 +425,3 @@ function toReceived(
   return received;
 }
 
-/** Small seeded PRNG (mulberry32): same seed, same faults. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
