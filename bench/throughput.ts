@@ -48,6 +48,7 @@ interface Stats {
   rateLimited429: number;
   validationErrors: number;
   cpuMs: number;
+  admitted: number[];
 }
 
 /** A provider that accepts every batch at once: the loop's own ceiling. */
@@ -77,6 +78,14 @@ function timed(transport: Transport, latencies: number[]): Transport {
 }
 
 const percentile = (xs: number[], p: number) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0);
+
+/** The shortest span holding rate + 1 admitted requests: above 1,000 ms, the pacing never hit the limit. */
+function tightest(times: number[], rate: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let min = Infinity;
+  for (let i = rate; i < sorted.length; i++) min = Math.min(min, (sorted[i] as number) - (sorted[i - rate] as number));
+  return Math.round(min);
+}
 
 /** The server in its own process (see _resend-server-process.ts). */
 async function startServer(rate: number, error500: number, seed: number) {
@@ -174,6 +183,7 @@ try {
               requests: stats.requests,
               rateLimited429: stats.rateLimited429,
               validationErrors: stats.validationErrors,
+              tightestWindowMs: tightest(stats.admitted, RATE),
             }),
         retries: report.retries,
         callMs: { p50: percentile(latencies, 0.5), p90: percentile(latencies, 0.9), max: percentile(latencies, 1) },

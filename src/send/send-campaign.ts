@@ -265,7 +265,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       }
 
       consecutiveFailures = 0;
-      slot.done(result.rateLimit);
+      slot.done(result);
       // Throws (rolling back) if the answer does not cover the batch: a transport bug.
       journal.recordOutcomes(campaign, batch.seq, result.outcomes, clock.now());
       result.outcomes.forEach((outcome, i) => {

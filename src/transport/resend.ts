@@ -1,6 +1,7 @@
 import { Resend } from 'resend';
 import { NewsletterError } from '../errors.ts';
 import { TransportError, type BatchResult, type Message, type MessageOutcome, type SendOptions, type Transport } from './transport.ts';
+import { watchUpload } from './upload-timing.ts';
 
 export interface ResendTransportOptions {
   apiKey: string;
@@ -84,6 +85,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           code: 'scheduled-batch',
         });
       }
+      const upload = watchUpload(idempotencyKey);
       const response = await raceAbort(
         scheduledAt === undefined
           ? resend.batch.send(payload, { idempotencyKey, batchValidation, signal: combined })
@@ -91,7 +93,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
               r.error === null ? { ...r, data: { data: [r.data] } } : r,
             ),
         combined,
-      );
+      ).finally(() => upload.dispose());
 
       if (response === ABORTED || (response.error !== null && combined.aborted)) {
         throw timeout.aborted
@@ -107,7 +109,8 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
 
       const data = response.data;
       const errors = 'errors' in data && Array.isArray(data.errors) ? data.errors : [];
-      return { outcomes: outcomesOf(messages.length, data.data, errors), ...rateLimitOf(headers) };
+      const { uploadMs } = upload;
+      return { outcomes: outcomesOf(messages.length, data.data, errors), ...rateLimitOf(headers), ...(uploadMs === undefined ? {} : { uploadMs }) };
     },
 
     async close() {},

@@ -27,6 +27,12 @@ export interface BatchResult {
   outcomes: MessageOutcome[];
   /** What the provider said of its rate limit, when it said anything. */
   rateLimit?: { limit?: number; remaining?: number; resetMs?: number };
+  /**
+   * Milliseconds from the call until the request had fully left this process, when the
+   * transport can tell (Resend: yes; the outbox makes no request). The rate limiter's best
+   * clue to when the provider counted the request.
+   */
+  uploadMs?: number;
 }
 
 export interface SendOptions {

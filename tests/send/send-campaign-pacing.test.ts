@@ -75,7 +75,7 @@ describe('RateLimiter', () => {
   it('adopts a lower limit announced by the provider', async () => {
     const clock = virtualClock();
     const limiter = new RateLimiter({ ratePerSecond: 20, clock });
-    (await limiter.acquire())?.done({ limit: 4, remaining: 3 });
+    (await limiter.acquire())?.done({ rateLimit: { limit: 4, remaining: 3 } });
     expect(limiter.ratePerSecond).toBe(4);
     const times = await starts(limiter, clock, 8);
     expect(maxInWindow(times, 1000)).toBe(4);
@@ -85,7 +85,7 @@ describe('RateLimiter', () => {
     const clock = virtualClock(10_000);
     const limiter = new RateLimiter({ ratePerSecond: 10, clock });
     // One start of ours in the window, and the provider says none remain.
-    (await limiter.acquire())?.done({ limit: 10, remaining: 0, resetMs: 1000 });
+    (await limiter.acquire())?.done({ rateLimit: { limit: 10, remaining: 0, resetMs: 1000 } });
     await limiter.acquire();
     expect(clock.now()).toBe(11_000);
   });
@@ -94,7 +94,7 @@ describe('RateLimiter', () => {
     const clock = virtualClock(10_000);
     const limiter = new RateLimiter({ ratePerSecond: 10, clock });
     const times = await starts(limiter, clock, 9);
-    (await limiter.acquire())?.done({ limit: 10, remaining: 0, resetMs: 1000 });
+    (await limiter.acquire())?.done({ rateLimit: { limit: 10, remaining: 0, resetMs: 1000 } });
     await limiter.acquire();
     // The window's own spacing: the 11th start 1000 ms after the 1st, not 1000 ms after the 10th.
     expect(clock.now()).toBe(times[0]! + 1000);
@@ -120,6 +120,28 @@ describe('RateLimiter', () => {
     expect(rest).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
     await limiter.acquire();
     expect(clock.now()).toBe(1080);
+  });
+
+  it('places a request by how long it took to leave, when the transport says, not by a slow answer', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    const first = await limiter.acquire();
+    clock.time += 80; // a slow answer, but the request left as fast as any (5 ms)
+    first?.done({ uploadMs: 5 });
+    const second = await limiter.acquire();
+    expect(clock.now()).toBe(100);
+    second?.done({ uploadMs: 45 }); // this one left 40 ms later than the quickest
+    const rest = [];
+    for (let i = 0; i < 8; i++) {
+      const slot = await limiter.acquire();
+      slot?.done({ uploadMs: 5 });
+      rest.push(clock.now());
+    }
+    expect(rest).toEqual([200, 300, 400, 500, 600, 700, 800, 900]);
+    await limiter.acquire();
+    expect(clock.now()).toBe(1000); // the first one's slow answer costs nothing
+    await limiter.acquire();
+    expect(clock.now()).toBe(1140); // the second one's late departure does: 100 + 40 + 1000
   });
 
   it('makes up for a timer that fired late (a busy event loop) instead of pushing every later start back', async () => {

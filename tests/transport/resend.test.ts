@@ -83,6 +83,8 @@ describe('createResendTransport', () => {
       ['/emails/batch', 200, 'permissive', 'camp-batch-0001'],
     ]);
     expect(result.rateLimit).toEqual({ limit: 10, remaining: 9, resetMs: 1000 });
+    // When the request had left (undici's bodySent), for the rate limiter's window.
+    expect(result.uploadMs).toBeGreaterThanOrEqual(0);
   });
 
   it('returns the first answer for the same key and payload, sending nothing twice', async () => {
