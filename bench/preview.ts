@@ -1,6 +1,7 @@
 /**
  * The preview server (issue 4), in one run:
  *   start   server start → first edition page served (spawn to a 200 with the render), median of 5
+ *           (firstMs: the first of them, which bundles the templates of the new copy)
  *   content edition saved → the new text in all three light frames in Chromium, median of 20
  *   template emails/components/footer.tsx saved → the new text in the frames, median of 20
  *   rss     the server process's resident memory while the page is reloaded 50 times
@@ -38,7 +39,8 @@ try {
     await server.close();
   }
   // CPU time too: on a shared, busy machine the wall clock mostly measures the neighbours.
-  line({ measure: 'start-to-first-page', runs: STARTS, medianMs: median(starts), minMs: min(starts), maxMs: max(starts), serverCpuMedianMs: median(cpu), loadAverage: loadavg()[0], goalMs: 1500 });
+  // The first start also bundles the copy's templates (a new project: nothing cached yet).
+  line({ measure: 'start-to-first-page', runs: STARTS, medianMs: median(starts), minMs: min(starts), maxMs: max(starts), firstMs: round(starts[0] ?? NaN), serverCpuMedianMs: median(cpu), loadAverage: loadavg()[0], goalMs: 1500 });
 
   const server = await startPreview(project.root);
   const browser = await chromium.launch({

@@ -1,11 +1,9 @@
 // The preview server's process entry. Plain JavaScript on purpose: it runs under bare
 // `node`, not tsx: the server's own TypeScript is loaded as a cached bundle
-// (import-server-code.mjs), the project's templates through Vite's module runner.
-// Under tsx's loader the same process needed ~170 MB more (tsx's loader thread holds what
-// it loads), and Vite is needed anyway: it gives the templates a module graph that can be
-// thrown away and rebuilt on every save without restarting (see render-pipeline.ts).
-import { createServer, createServerModuleRunnerTransport } from 'vite';
-import { createDefaultImportMeta, ESModulesEvaluator, ModuleRunner } from 'vite/module-runner';
+// (import-server-code.mjs), and so are the project's templates until the first template
+// save; from then on they go through a Vite module runner, Vite on a thread of its own
+// (render-pipeline.ts, vite-host.ts). Under tsx's loader the same process needed
+// ~170 MB more (tsx's loader thread holds what it loads).
 import { importServerCode } from './import-server-code.mjs';
 
 process.once('message', (settings) => {
@@ -18,21 +16,12 @@ process.once('message', (settings) => {
 
 async function start(settings) {
   const entry = new URL('./start-preview-server.ts', import.meta.url).pathname;
-  // Both at once: reading (or bundling) the server's code waits on the disk meanwhile.
-  const code = importServerCode(entry);
-  const vite = await createServer({
-    root: settings.root,
-    configFile: false,
-    envFile: false,
-    logLevel: 'silent',
-    clearScreen: false,
-    appType: 'custom',
-    // No HTTP server, no HMR socket, no chokidar: the preview has its own server and
-    // watcher, and only uses Vite to transform and run modules.
-    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
-  });
-  const { startPreviewServer } = (await code) ?? (await importThroughRunner(vite, entry));
-  const server = await startPreviewServer(settings, vite);
+  const client = new URL('./client.ts', import.meta.url).pathname;
+  const code = await importServerCode(entry, client);
+  let vite;
+  if (!code) vite = await createVite(settings.root);
+  const { startPreviewServer } = code?.module ?? (await importThroughRunner(vite, entry));
+  const server = await startPreviewServer(settings, code ? { clientFile: code.clientFile } : {});
   process.send?.({ type: 'ready', url: server.url });
 
   let closing = false;
@@ -40,7 +29,7 @@ async function start(settings) {
     if (closing) return;
     closing = true;
     await server.close();
-    await vite.close();
+    await vite?.close();
     process.exit(0);
   };
   process.on('SIGTERM', close);
@@ -49,12 +38,27 @@ async function start(settings) {
   process.on('disconnect', close);
 }
 
+async function createVite(root) {
+  const { createServer } = await import('vite');
+  return createServer({
+    root,
+    configFile: false,
+    envFile: false,
+    logLevel: 'silent',
+    clearScreen: false,
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+  });
+}
+
 /**
  * The server's code through a module runner of its own, never invalidated: the way when
  * it does not bundle (a syntax error), as the runner reports the error's file and line.
  * Built as create-module-runner.ts builds it (see there why not createServerModuleRunner).
  */
-function importThroughRunner(vite, entry) {
+async function importThroughRunner(vite, entry) {
+  const { createServerModuleRunnerTransport } = await import('vite');
+  const { createDefaultImportMeta, ESModulesEvaluator, ModuleRunner } = await import('vite/module-runner');
   const runner = new ModuleRunner(
     {
       transport: createServerModuleRunnerTransport({ channel: vite.environments.ssr.hot }),

@@ -1,5 +1,4 @@
-import { createServerModuleRunnerTransport, type DevEnvironment } from 'vite';
-import { createDefaultImportMeta, ESModulesEvaluator, ModuleRunner } from 'vite/module-runner';
+import { createDefaultImportMeta, ESModulesEvaluator, ModuleRunner, type ModuleRunnerTransport } from 'vite/module-runner';
 
 /**
  * A module runner like Vite's createServerModuleRunner, minus one thing: its
@@ -10,10 +9,10 @@ import { createDefaultImportMeta, ESModulesEvaluator, ModuleRunner } from 'vite/
  * second V8 heap. Nothing here calls `import.meta.resolve`; `import.meta.url` and
  * `dirname` are kept. boot.mjs builds its runner the same way.
  */
-export function createModuleRunner(environment: DevEnvironment): ModuleRunner {
+export function createModuleRunner(transport: ModuleRunnerTransport): ModuleRunner {
   return new ModuleRunner(
     {
-      transport: createServerModuleRunnerTransport({ channel: environment.hot }),
+      transport,
       hmr: false,
       createImportMeta: createDefaultImportMeta,
       // Stack traces of runner modules point at their own source lines (Vite maps them).

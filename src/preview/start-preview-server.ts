@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { transformWithOxc, type ViteDevServer } from 'vite';
 import type { Transport } from '../transport/transport.ts';
 import { createClientSupportChecker } from './client-support-checker.ts';
 import { createPreviewApp } from './create-preview-app.ts';
@@ -12,6 +11,7 @@ import { createEventHub } from './event-hub.ts';
 import { createRenderPipeline } from './render-pipeline.ts';
 import { loadSampleRecipients, type SampleRecipients } from './sample-recipients.ts';
 import { previewSettingsSchema } from './settings.ts';
+import { viteInWorker } from './vite-host.ts';
 import { watchProject } from './watch-project.ts';
 
 export interface PreviewServer {
@@ -19,16 +19,22 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
+/** What boot.mjs has ready for the server. */
+export interface PreviewAssets {
+  /** client.ts as a browser script (without it, the script is made on the first request). */
+  clientFile?: string;
+}
+
 /**
  * Wires the preview: a render pipeline over the project's own modules, a store of
  * renders, a watcher that invalidates them, the HTTP app, and server-sent events that
  * tell open pages to fetch again. Called by boot.mjs inside the server process.
  */
-export async function startPreviewServer(input: unknown, vite: ViteDevServer): Promise<PreviewServer> {
+export async function startPreviewServer(input: unknown, built: PreviewAssets = {}): Promise<PreviewServer> {
   const settings = previewSettingsSchema.parse(input);
   const root = resolve(settings.root);
   const sample = { publicUrl: settings.publicUrl, secret: settings.secret };
-  const pipeline = createRenderPipeline(vite, root);
+  const pipeline = createRenderPipeline({ root, vite: () => viteInWorker(root), bundle: true });
   // React, React Email and the templates take most of a first page's time: start now,
   // while the browser is still on its way.
   pipeline.warm();
@@ -58,9 +64,16 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
   let client: Promise<string> | undefined;
   const clientScript = () => {
     client ??= (async () => {
+      const script = built.clientFile ? await readFile(built.clientFile, 'utf8').catch(() => undefined) : undefined;
+      if (script !== undefined) return script;
       const file = fileURLToPath(new URL('./client.ts', import.meta.url));
+      const { transformWithOxc } = await import('vite');
       return (await transformWithOxc(await readFile(file, 'utf8'), file)).code;
     })();
+    // A failure is not kept: the next request tries again.
+    client.catch(() => {
+      client = undefined;
+    });
     return client;
   };
 
@@ -111,6 +124,7 @@ export async function startPreviewServer(input: unknown, vite: ViteDevServer): P
       await new Promise<void>((done) => server.close(() => done()));
       await Promise.all([...transports.values()].map((t) => t.close()));
       await clientSupport.close();
+      await pipeline.close();
     },
   };
 }
