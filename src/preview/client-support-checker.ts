@@ -20,7 +20,8 @@ const CACHE_SIZE = 16;
  */
 export function createClientSupportChecker(): ClientSupportChecker {
   const cache = new Map<string, Promise<Finding[]>>();
-  const pending = new Map<number, { resolve: (r: { output: DoiuseOutput; links: Record<string, string> }) => void; reject: (e: Error) => void }>();
+  /** By request id, with the worker it was sent to. */
+  const pending = new Map<number, { worker: Worker; resolve: (r: { output: DoiuseOutput; links: Record<string, string> }) => void; reject: (e: Error) => void }>();
   let worker: Worker | undefined;
   let idle: NodeJS.Timeout | undefined;
   let nextId = 0;
@@ -30,9 +31,16 @@ export function createClientSupportChecker(): ClientSupportChecker {
     worker = undefined;
     return w?.terminate();
   };
-  const failAll = (error: Error) => {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
+  /**
+   * Fails what was sent to `w` alone: a check made while an idle worker is still stopping
+   * goes to a new one, and the old one's exit must not fail it.
+   */
+  const failAll = (w: Worker, error: Error) => {
+    for (const [id, p] of pending) {
+      if (p.worker !== w) continue;
+      pending.delete(id);
+      p.reject(error);
+    }
   };
   const start = (): Worker => {
     if (worker) return worker;
@@ -44,10 +52,10 @@ export function createClientSupportChecker(): ClientSupportChecker {
       if (m.output && m.links) p.resolve({ output: m.output, links: m.links });
       else p.reject(new Error(`caniemail check failed: ${m.error ?? 'no answer'}`));
     });
-    w.on('error', (error) => failAll(error));
+    w.on('error', (error) => failAll(w, error));
     w.on('exit', () => {
       if (worker === w) worker = undefined;
-      failAll(new Error('the caniemail check stopped before answering'));
+      failAll(w, new Error('the caniemail check stopped before answering'));
     });
     worker = w;
     return w;
@@ -56,8 +64,9 @@ export function createClientSupportChecker(): ClientSupportChecker {
   const run = (html: string): Promise<Finding[]> => {
     if (idle) clearTimeout(idle);
     const id = nextId++;
-    const answer = new Promise<{ output: DoiuseOutput; links: Record<string, string> }>((resolve, reject) => pending.set(id, { resolve, reject }));
-    start().postMessage({ id, html, globs: CLIENT_GLOBS, clients: Object.keys(CLIENTS) });
+    const w = start();
+    const answer = new Promise<{ output: DoiuseOutput; links: Record<string, string> }>((resolve, reject) => pending.set(id, { worker: w, resolve, reject }));
+    w.postMessage({ id, html, globs: CLIENT_GLOBS, clients: Object.keys(CLIENTS) });
     return answer
       .then(({ output, links }) => groupClientSupport(output, new Map(Object.entries(links))))
       .finally(() => {

@@ -23,6 +23,14 @@ describe('the preview\'s caniemail check in a worker thread', () => {
     expect((await structural).map((f) => f.support?.feature)).toContain('<video> element');
   });
 
+  it('answers a check made while the previous worker is still stopping', async () => {
+    await checker.check(html('<i>먼저</i>'));
+    const stopping = checker.close();
+    const next = checker.check(html('<u>바로 다음</u>'));
+    await stopping;
+    expect((await next).length).toBeGreaterThan(0);
+  });
+
   it('starts a new worker after close', async () => {
     await checker.close();
     expect((await checker.check(html('<b>다시</b>'))).length).toBeGreaterThan(0);
