@@ -15,6 +15,9 @@ export interface ViteHost {
 
 type Answer = { result: unknown } | { error: unknown };
 
+/** How long Vite gets to close before its thread is stopped. */
+const CLOSE_MS = 2000;
+
 /**
  * Vite on a worker thread of its own (vite-worker.mjs): loading it (~250 ms), creating
  * the server and transforming the templates (~300 ms more) run on the other core, never
@@ -53,8 +56,14 @@ export function viteInWorker(root: string): Promise<ViteHost> {
       return alive;
     },
     async close() {
+      if (!alive) return;
       alive = false;
-      await worker.terminate();
+      // Vite closes itself (it may be writing to node_modules/.vite); cut short if it hangs.
+      const exited = new Promise((done) => worker.once('exit', done));
+      worker.postMessage({ type: 'close' });
+      const timer = setTimeout(() => void worker.terminate(), CLOSE_MS);
+      await exited;
+      clearTimeout(timer);
     },
   };
   return new Promise((resolve, reject) => {

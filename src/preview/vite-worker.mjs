@@ -3,6 +3,7 @@
 //   {type: 'invoke', id, payload}  a module runner's request (fetchModule), answered {type: 'answer', id, answer}
 //   {type: 'changed', files}       files saved: their transforms are forgotten
 //   {type: 'invalidate-all'}       every transform is forgotten
+//   {type: 'close'}                Vite closes, and the thread ends
 // and says {type: 'ready'} once Vite is up.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createServer } from 'vite';
@@ -17,6 +18,8 @@ const vite = await createServer({
   // No HTTP server, no HMR socket, no chokidar: the preview has its own server and
   // watcher, and only uses Vite to transform modules.
   server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+  // Nothing is served to a browser: no scan for browser dependencies to pre-bundle.
+  optimizeDeps: { noDiscovery: true, include: [] },
 });
 const environment = vite.environments.ssr;
 
@@ -34,6 +37,8 @@ parentPort.on('message', (message) => {
     for (const file of message.files) environment.moduleGraph.onFileChange(file);
   } else if (message.type === 'invalidate-all') {
     environment.moduleGraph.invalidateAll();
+  } else if (message.type === 'close') {
+    void vite.close().finally(() => process.exit(0));
   }
 });
 parentPort.postMessage({ type: 'ready' });
