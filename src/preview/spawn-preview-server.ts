@@ -33,8 +33,12 @@ export function spawnPreviewServer(input: PreviewSettings, options: { silent?: b
   const child = spawn(process.execPath, [...NODE_FLAGS, boot], {
     cwd: settings.root,
     stdio: ['ignore', options.silent ? 'ignore' : 'inherit', options.silent ? 'pipe' : 'inherit', 'ipc'],
-    // Only what Node itself needs: the settings carry everything else.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, LANG: process.env.LANG },
+    // Only what Node itself needs: the settings carry everything else. MALLOC_ARENA_MAX:
+    // glibc gives each thread that allocates (Vite's, the caniemail check's, libuv's) an
+    // arena of its own, and memory freed in one is not reused by another; two arenas keep
+    // the resident size ~15 MB lower after a session of saves and reloads, at no cost in
+    // speed measured (the JavaScript heap is V8's own, not malloc's).
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, LANG: process.env.LANG, MALLOC_ARENA_MAX: '2' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
