@@ -15,6 +15,7 @@ import { createPersonalizer } from '../src/send/personalize.ts';
 import { lateResumeWarning, planCampaign, type CampaignPlan } from '../src/send/plan-campaign.ts';
 import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { AddressSet } from '../src/subscribers/address-set.ts';
 import { describeInvalidRow, readSubscribers, type LoadReport } from '../src/subscribers/load-subscribers.ts';
 import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
@@ -147,9 +148,11 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     try {
       // --- The plan: a first pass over the list, nothing sent --------------------------
       let listReport: LoadReport | undefined;
+      // One de-duplication table for both passes (11.4 MB at a million rows), not one each.
+      const seen = new AddressSet(0);
       const listFor = (): AsyncIterable<Recipient> => {
         if (testAddresses !== undefined) return iterate(testAddresses);
-        const read = readSubscribers(values.to as string, { strict: values.strict === true });
+        const read = readSubscribers(values.to as string, { strict: values.strict === true, seen });
         listReport = read.report;
         return read.recipients;
       };

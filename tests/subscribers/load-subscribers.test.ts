@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NewsletterError } from '../../src/errors.ts';
+import { AddressSet } from '../../src/subscribers/address-set.ts';
 import {
   describeInvalidRow,
   loadSubscribers,
@@ -283,5 +284,73 @@ describe('readSubscribers', () => {
     }
     expect(report.valid).toBe(1);
     expect(() => recipients[Symbol.asyncIterator]()).toThrow('can be iterated only once');
+  });
+
+  it('reads a list twice through one shared table, dropping and counting the same duplicates each time', async () => {
+    const seen = new AddressSet(0);
+    const reads = [];
+    for (let pass = 0; pass < 2; pass++) {
+      const { recipients, report } = readSubscribers(fixture('duplicates.csv'), { seen });
+      const emails: string[] = [];
+      for await (const r of recipients) emails.push(r.email);
+      reads.push({ emails, valid: report.valid, duplicates: report.duplicates });
+    }
+    const alone = await loadSubscribers(fixture('duplicates.csv'));
+    const expected = { emails: alone.recipients.map((r) => r.email), valid: 2, duplicates: 3 };
+    expect(reads).toEqual([expected, expected]);
+    expect(seen.size).toBe(2);
+  });
+
+  it('sizes a shared table at the first read and reuses it at the next', async () => {
+    const rows = 6000;
+    const lines = ['email'];
+    for (let i = 0; i < rows; i++) lines.push(`user${i}@example.com`);
+    const file = tempFile('shared-table.csv', `${lines.join('\n')}\n`);
+    const seen = new AddressSet(0);
+    const capacities: number[] = [];
+    for (let pass = 0; pass < 2; pass++) {
+      for await (const _ of readSubscribers(file, { seen }).recipients);
+      capacities.push(seen.capacity);
+    }
+    // Sized from the file for every row (at most 70% full), not doubled on the way from
+    // 16 slots to 16,384; the same table the second time.
+    expect(capacities[0]).toBeGreaterThanOrEqual(rows / 0.7);
+    expect(capacities[0]).toBeLessThan((1.1 * rows) / 0.7);
+    expect(capacities[1]).toBe(capacities[0]);
+    expect(seen.size).toBe(rows);
+  });
+
+  it('refuses a second read into a shared table while the first is still going, and frees it when the first ends', async () => {
+    const seen = new AddressSet(0);
+    const first = readSubscribers(fixture('plain.csv'), { seen }).recipients[Symbol.asyncIterator]();
+    expect((await first.next()).done).toBe(false);
+    const second = readSubscribers(fixture('plain.csv'), { seen }).recipients[Symbol.asyncIterator]();
+    await expect(second.next()).rejects.toThrow('the `seen` table is in use by another read');
+    await first.return?.(undefined);
+    const third = await loadSubscribers(fixture('plain.csv'), { seen });
+    expect(third.report.valid).toBeGreaterThan(0);
+  });
+
+  it('reads rows, Hangul and quoted line breaks that straddle the boundaries between read chunks', async () => {
+    // Thousands of rows of 3-byte characters: the file is read a few KB at a time, so
+    // chunk boundaries fall inside characters, cells, quoted multi-line cells and rows.
+    const rows = 3000;
+    const lines = ['email,name,memo'];
+    for (let i = 0; i < rows; i++) {
+      const memo = i % 7 === 0 ? `"첫 줄 ${i}\n둘째 줄, 쉼표"` : `메모 ${i}`;
+      lines.push(`user${i}@example.com,김서준${'가'.repeat(i % 13)} ${i},${memo}`);
+    }
+    lines.push('broken@,끝,끝');
+    const text = `${lines.join('\n')}\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(100 * 1024);
+    const { recipients, report } = await loadSubscribers(tempFile('chunks.csv', text));
+    expect(recipients).toHaveLength(rows);
+    recipients.forEach((r, i) => {
+      expect(r.name).toBe(`김서준${'가'.repeat(i % 13)} ${i}`);
+      // A line break inside a field is cleaned to a space (see cleanText).
+      expect(r.fields.memo).toBe(i % 7 === 0 ? `첫 줄 ${i} 둘째 줄, 쉼표` : `메모 ${i}`);
+    });
+    // Each quoted memo holds one line break: the last row's line counts them all.
+    expect(report.invalid.map((row) => row.line)).toEqual([2 + rows + Math.ceil(rows / 7)]);
   });
 });
