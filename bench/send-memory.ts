@@ -2,12 +2,18 @@
  * Memory of a whole dry run: peak RSS of `newsletter send <edition> --to <list> --dry-run`
  * over a generated list of 100,000 and of 1,000,000 rows, each in a fresh child process
  * with a journal of its own. Goal (issue 3): under 300 MB, and flat from one size to the
- * other. The dry run reads the list twice (the plan, then the send loop), personalizes
- * every recipient and builds every batch's key and hash, so anything kept per recipient
- * along that path shows here as growth.
+ * other. The dry run reads the list twice (the plan, then the send loop) and personalizes
+ * every recipient in batches, so anything kept per recipient along that path shows here as
+ * growth. What may grow: the de-duplication table, shared by both passes (8 bytes a slot,
+ * 11.4 MB at a million rows). What also grows, and is not kept: garbage V8 promotes to its
+ * old generation — anything that outlives two young-generation collections, which the
+ * personalization's ~60 KB a recipient brings round every ~200 rows — until a full
+ * collection; a longer run gives it longer to pile up. Node flags after `--` go to the
+ * child, e.g. `--trace-gc` to watch that, or a V8 setting to try.
  *
  *   npx tsx bench/send-memory.ts                 # 100,000 and 1,000,000 rows
  *   npx tsx bench/send-memory.ts 200000          # other sizes
+ *   npx tsx bench/send-memory.ts 1000000 -- --no-allocation-site-pretenuring
  *
  * Prints one JSON line per size ({ rows, maxRssMB, seconds, usPerRow }) and one with the
  * largest run's peak over the smallest's.
@@ -64,7 +70,7 @@ async function run(dir: string, rows: number): Promise<Run> {
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', MAX_RSS_HOOK, 'bin/newsletter.js', 'send', EDITION, '--to', list, '--dry-run', '--json'],
+    [...nodeFlags, '--import', MAX_RSS_HOOK, 'bin/newsletter.js', 'send', EDITION, '--to', list, '--dry-run', '--json'],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -79,7 +85,8 @@ async function run(dir: string, rows: number): Promise<Run> {
     },
   );
   const seconds = (performance.now() - started) / 1000;
-  const json = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { report?: { sent: number } };
+  // The report is the last JSON line (with --trace-gc, GC lines come and go around it).
+  const json = JSON.parse(stdout.trim().split('\n').findLast((line) => line.startsWith('{')) ?? '{}') as { report?: { sent: number } };
   const sent = json.report?.sent ?? 0;
   if (sent !== rows) throw new Error(`expected a dry run to ${rows} recipients, the report says ${sent}: ${stdout.slice(0, 500)}`);
   return {
@@ -91,7 +98,10 @@ async function run(dir: string, rows: number): Promise<Run> {
   };
 }
 
-const sizes = process.argv.slice(2).map(Number);
+const args = process.argv.slice(2);
+const dashes = args.indexOf('--');
+const nodeFlags = dashes === -1 ? [] : args.slice(dashes + 1);
+const sizes = (dashes === -1 ? args : args.slice(0, dashes)).map(Number);
 const rowsList = sizes.length > 0 ? sizes : [100_000, 1_000_000];
 const dir = mkdtempSync(join(tmpdir(), 'send-memory-bench-'));
 const runs: Run[] = [];
