@@ -337,17 +337,21 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       const recipients = pending;
       pending = [];
       pendingAddresses = new Set();
-      // Personalize before waiting for room: the next batch is ready the moment a slot frees.
-      const messages = recipients.map((r) => withSchedule(personalize(r)));
       // A dry run personalizes every message (that is where a bad row or template shows) but
       // neither records nor sends the batch, so it needs no key and no payload hash: hashing
       // ~3 MB of text a batch was most of a dry run's time (~60 µs a recipient, 1M rows in
-      // ~130 s) and its transient UTF-8 copies most of its memory churn.
+      // ~130 s) and its transient UTF-8 copies most of its memory churn. Nor does it hold the
+      // batch's messages: one at a time, each is garbage before the next (a batch of 100
+      // kept together outlived young collections, and late in a 1M-row run V8 began
+      // allocating messages straight into the old generation: +38 MB of heap by the end).
       if (dryRun) {
-        report.sent += messages.length;
+        for (const r of recipients) withSchedule(personalize(r));
+        report.sent += recipients.length;
         progress();
         return;
       }
+      // Personalize before waiting for room: the next batch is ready the moment a slot frees.
+      const messages = recipients.map((r) => withSchedule(personalize(r)));
       const hash = payloadHash(messages);
       const batchSeq = seq++;
       const key = idempotencyKey({
