@@ -12,16 +12,14 @@ export interface RateLimiterOptions {
   clock: Clock;
 }
 
-/**
- * A request's place in the window, from `acquire`. Call `sent` when the request has fully
- * left (if the transport can tell), and `done` when its answer (or error) is in.
- */
+/** A request's place in the window, from `acquire`. Call `done` when its answer (or error) is in. */
 export interface RateSlot {
   readonly startedAt: number;
-  /** The request has fully left this process (as far as this thread has heard). */
-  sent(): void;
-  /** The call ended. `rateLimit`: what the provider said of its limit, if anything. */
-  done(answer?: Pick<BatchResult, 'rateLimit'>): void;
+  /**
+   * The call ended. `answer`: what the transport learned — the provider's word on its limit
+   * (`rateLimit`), and how long the request took to leave (`uploadMs`), when it knows.
+   */
+  done(answer?: Pick<BatchResult, 'rateLimit' | 'uploadMs'>): void;
 }
 
 const WINDOW_MS = 1000;
@@ -36,7 +34,7 @@ interface Request {
   lateness: number;
   /** Set when the answer is in. */
   latency?: number;
-  /** From the transport, when it could tell: start → request fully sent. */
+  /** From the transport, when it could tell: call → request fully sent. */
   upload?: number;
   end?: number;
 }
@@ -82,8 +80,6 @@ export class RateLimiter {
   #latencies: number[] = [];
   #uploads: number[] = [];
   #blockedUntil = 0;
-  /** Set once a transport reports when its requests leave: then one in flight and not yet sent can still arrive at any moment. */
-  #reportsUploads = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RateLimiterOptions) {
@@ -145,21 +141,16 @@ export class RateLimiter {
     let finished = false;
     return {
       startedAt: now,
-      sent: () => {
-        if (finished || request.upload !== undefined) return;
-        this.#reportsUploads = true;
-        // Timed here, when this thread hears of it, rather than where it happened (the
-        // transport's thread): never earlier than the truth, and a provider on a busy
-        // thread (the local server in the tests) reads the request that much later too.
-        request.upload = this.#clock.now() - request.start;
-        pushSample(this.#uploads, request.upload);
-      },
       done: (answer) => {
         if (finished) return;
         finished = true;
         request.end = this.#clock.now();
         request.latency = request.end - request.start;
         pushSample(this.#latencies, request.latency);
+        if (answer?.uploadMs !== undefined && answer.uploadMs >= 0) {
+          request.upload = answer.uploadMs;
+          pushSample(this.#uploads, answer.uploadMs);
+        }
         this.#observe(answer?.rateLimit, request.start);
       },
     };
@@ -179,7 +170,7 @@ export class RateLimiter {
       at = Math.max(at, last.start + interval - Math.min(last.lateness, interval));
     }
     // The window: the next start must wait until the capacity-th latest place has left it.
-    const places = this.#requests.map((r) => this.#place(r, now)).filter((p) => p > now - this.#span);
+    const places = this.#requests.map((r) => this.#place(r)).filter((p) => p > now - this.#span);
     if (places.length >= this.#capacity) {
       places.sort((a, b) => b - a);
       at = Math.max(at, (places[this.#capacity - 1] as number) + this.#span);
@@ -188,20 +179,13 @@ export class RateLimiter {
   }
 
   /**
-   * When the provider may have counted the request:
-   * - sent: its start, plus how much longer than the quickest recent one it took to leave;
-   * - not sent yet, from a transport that reports sends: now at the soonest (it has not
-   *   left, so it has not arrived). A waiter held by it sleeps a window and looks again;
-   *   its real place is at most one quickest upload before the moment it is sent, so that
-   *   oversleeps by no more than that (and happens only when a send stalls);
-   * - answered, from a transport that does not report sends: its start plus its excess
-   *   latency (an upper bound: the answer came no sooner than the arrival, but the
-   *   provider's processing time is in it too);
-   * - else its start.
+   * When the provider may have counted the request: its start, plus how much longer than
+   * the quickest recent one it took to leave (when the transport could tell), else plus
+   * its excess latency (an upper bound: the answer came no sooner than the arrival, but
+   * the provider's processing time is in it too).
    */
-  #place(request: Request, now: number): number {
+  #place(request: Request): number {
     if (request.upload !== undefined) return request.start + Math.max(0, request.upload - Math.min(...this.#uploads));
-    if (request.end === undefined) return this.#reportsUploads ? Math.max(request.start, now) : request.start;
     if (request.latency === undefined) return request.start;
     return request.start + Math.max(0, request.latency - Math.min(...this.#latencies));
   }

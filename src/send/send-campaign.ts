@@ -229,7 +229,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       try {
         // No abort signal: a call that has started is allowed to finish (bounded by the
         // transport's own timeout) so its outcome can be recorded, Ctrl-C or not.
-        result = await transport.sendBatch(batch.messages, { idempotencyKey: batch.key, onSent: () => slot.sent() });
+        result = await transport.sendBatch(batch.messages, { idempotencyKey: batch.key });
       } catch (error) {
         slot.done();
         if (!(error instanceof TransportError)) throw error; // a bug: surfaces with its stack

@@ -1,6 +1,7 @@
+import { Resend } from 'resend';
 import { NewsletterError } from '../errors.ts';
-import { createResendThread, type BatchResponse } from './resend-thread.ts';
 import { TransportError, type BatchResult, type Message, type MessageOutcome, type SendOptions, type Transport } from './transport.ts';
+import { watchUpload } from './upload-timing.ts';
 
 export interface ResendTransportOptions {
   apiKey: string;
@@ -33,8 +34,7 @@ const MAX_BATCH = 100;
  * - A dropped connection also resolves as that generic error, with `headers: null`.
  * - It sends no `text` part for `react:` emails; we never use `react`, we pass the html
  *   and text the personalizer made.
- * It keeps no state between calls: pacing and retries belong to the send loop. The SDK's
- * calls run on a worker thread (resend-thread.ts says why).
+ * It keeps no state between calls: pacing and retries belong to the send loop.
  */
 export function createResendTransport(options: ResendTransportOptions): Transport {
   const { apiKey, baseUrl, timeoutMs = 30_000, batchValidation = 'permissive' } = options;
@@ -45,13 +45,13 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
     throw new NewsletterError('bad-option', `Expected \`timeoutMs\` to be an integer from 1 and up, got \`${String(timeoutMs)}\``);
   }
-  const resend = createResendThread({ apiKey, ...(baseUrl === undefined ? {} : { baseUrl }) });
+  const resend = new Resend(apiKey, baseUrl === undefined ? undefined : { baseUrl });
 
   return {
     name: 'resend',
     maxBatch: MAX_BATCH,
 
-    async sendBatch(messages: Message[], { idempotencyKey, signal, onSent }: SendOptions): Promise<BatchResult> {
+    async sendBatch(messages: Message[], { idempotencyKey, signal }: SendOptions): Promise<BatchResult> {
       if (messages.length === 0) return { outcomes: [] };
       if (messages.length > MAX_BATCH) {
         throw new TransportError(`A Resend batch holds at most ${MAX_BATCH} emails, got ${messages.length}.`, {
@@ -85,14 +85,15 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           code: 'scheduled-batch',
         });
       }
-      const response = await raceAbort<BatchResponse>(
+      const upload = watchUpload(idempotencyKey);
+      const response = await raceAbort(
         scheduledAt === undefined
-          ? resend.batch(payload, { idempotencyKey, batchValidation }, combined, onSent)
-          : resend.email({ ...payload[0]!, scheduledAt }, { idempotencyKey }, combined, onSent).then((r) =>
+          ? resend.batch.send(payload, { idempotencyKey, batchValidation, signal: combined })
+          : resend.emails.send({ ...payload[0]!, scheduledAt }, { idempotencyKey, signal: combined }).then((r) =>
               r.error === null ? { ...r, data: { data: [r.data] } } : r,
             ),
         combined,
-      );
+      ).finally(() => upload.dispose());
 
       if (response === ABORTED || (response.error !== null && combined.aborted)) {
         throw timeout.aborted
@@ -102,15 +103,16 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
             })
           : new TransportError('The batch was cancelled while in flight; retry it with the same key.', { retryable: true, code: 'aborted' });
       }
+
       const headers = response.headers ?? {};
       if (response.error !== null) throw toTransportError(response.error, headers);
 
       const data = response.data;
       const errors = 'errors' in data && Array.isArray(data.errors) ? data.errors : [];
-      return { outcomes: outcomesOf(messages.length, data.data, errors), ...rateLimitOf(headers) };
+      const { uploadMs } = upload;
+      return { outcomes: outcomesOf(messages.length, data.data, errors), ...rateLimitOf(headers), ...(uploadMs === undefined ? {} : { uploadMs }) };
     },
 
-    // The SDK's thread is shared and lets the process exit once idle: nothing to close.
     async close() {},
   };
 }

@@ -27,18 +27,18 @@ export interface BatchResult {
   outcomes: MessageOutcome[];
   /** What the provider said of its rate limit, when it said anything. */
   rateLimit?: { limit?: number; remaining?: number; resetMs?: number };
+  /**
+   * Milliseconds from the call until the request had fully left this process, when the
+   * transport can tell (Resend: yes; the outbox makes no request). The rate limiter's best
+   * clue to when the provider counted the request.
+   */
+  uploadMs?: number;
 }
 
 export interface SendOptions {
   /** Deterministic per (campaign, batch): a retry or resume of the same batch reuses it. */
   idempotencyKey: string;
   signal?: AbortSignal;
-  /**
-   * Called once the request has fully left this process, when the transport can tell
-   * (Resend's can; the outbox makes no request). The rate limiter's best clue to when the
-   * provider counted the request.
-   */
-  onSent?: () => void;
 }
 
 /**
