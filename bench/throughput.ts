@@ -17,10 +17,9 @@
  * The local server is not Resend: it parses, validates against the OpenAPI document and
  * hashes every 3.5 MB batch on one thread (~35 ms of CPU each), so on a small or busy
  * machine it, not the sender, can be what keeps the figure under the ceiling. `serverCpu`
- * and `senderCpu` (CPU time over wall time; the sender's includes its SDK thread) show
- * which. `callMs` is how long calls took as the sender saw them; the rate limiter places
- * each request in the window by when it left (its upload beyond the quickest), not by
- * that. `tightestWindowMs` is the shortest span the server saw holding 11 admitted
+ * and `senderCpu` (CPU time over wall time) show which. `callMs` is how long calls took
+ * as the sender saw them; the rate limiter places each request in the window by when it
+ * left (its upload beyond the quickest), not by that. `tightestWindowMs` is the shortest span the server saw holding 11 admitted
  * requests: at or under 1,000 ms would have been a 429.
  *
  * With 5% 500s the 200 batches take ~206 requests, each a slot of 102.5 ms (10/s plus the
