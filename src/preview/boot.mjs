@@ -5,6 +5,7 @@
 // (render-pipeline.ts, vite-host.ts). Under tsx's loader the same process needed
 // ~170 MB more (tsx's loader thread holds what it loads).
 import { importServerCode } from './import-server-code.mjs';
+import { viteOptions } from './vite-options.mjs';
 
 process.once('message', (settings) => {
   start(settings).catch((error) => {
@@ -40,15 +41,7 @@ async function start(settings) {
 
 async function createVite(root) {
   const { createServer } = await import('vite');
-  return createServer({
-    root,
-    configFile: false,
-    envFile: false,
-    logLevel: 'silent',
-    clearScreen: false,
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
-  });
+  return createServer(viteOptions(root));
 }
 
 /**

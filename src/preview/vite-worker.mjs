@@ -7,20 +7,9 @@
 // and says {type: 'ready'} once Vite is up.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createServer } from 'vite';
+import { viteOptions } from './vite-options.mjs';
 
-const vite = await createServer({
-  root: workerData.root,
-  configFile: false,
-  envFile: false,
-  logLevel: 'silent',
-  clearScreen: false,
-  appType: 'custom',
-  // No HTTP server, no HMR socket, no chokidar: the preview has its own server and
-  // watcher, and only uses Vite to transform modules.
-  server: { middlewareMode: true, hmr: false, ws: false, watch: null },
-  // Nothing is served to a browser: no scan for browser dependencies to pre-bundle.
-  optimizeDeps: { noDiscovery: true, include: [] },
-});
+const vite = await createServer(viteOptions(workerData.root));
 const environment = vite.environments.ssr;
 
 parentPort.on('message', (message) => {
