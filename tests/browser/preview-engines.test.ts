@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEdition } from '../../src/content/load-edition.ts';
 import { buildEdition } from '../../src/render/build-edition.ts';
 import type { PreviewProcess } from '../../src/preview/spawn-preview-server.ts';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
-import { EDITION, EDITION_FILE, frameShows, startPreview, tempProject, type TempProject } from '../preview/temp-project.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { EDITION, EDITION_FILE, frameShows, openPreviewInChromium, type TempProject } from '../preview/temp-project.ts';
 
 const run = browserAvailable();
 const HEADING = '딥시크 쇼크';
@@ -15,19 +15,13 @@ const INTRO = '저희 메이아이는 인공지능으로 매장 같은 오프라
 describe.runIf(run)('newsletter dev: React Email and MJML side by side', () => {
   let project: TempProject;
   let server: PreviewProcess;
-  let browser: Browser;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    project = await tempProject();
-    [server, browser] = await Promise.all([startPreview(project.root), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    ({ project, server, page, close } = await openPreviewInChromium(1600));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await project?.remove();
-  });
+  afterAll(() => close?.());
 
   it('opens on the edition’s own engine, and switches to MJML', async () => {
     await page.goto(`${server.url}/e/${EDITION}`);

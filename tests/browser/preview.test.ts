@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewProcess } from '../../src/preview/spawn-preview-server.ts';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
-import { EDITION, EDITION_FILE, frameShows, startPreview, tempProject, type TempProject } from '../preview/temp-project.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { EDITION, EDITION_FILE, frameShows, openPreviewInChromium, type TempProject } from '../preview/temp-project.ts';
 
 const run = browserAvailable();
 const INTRO = '저희 메이아이는 인공지능으로 매장 같은 오프라인 공간을 한층 영리하게 바꾸는 스타트업입니다.';
@@ -18,19 +18,13 @@ function frameText(page: Page, frame: string): Promise<string> {
 describe.runIf(run)('newsletter dev in Chromium', () => {
   let project: TempProject;
   let server: PreviewProcess;
-  let browser: Browser;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    project = await tempProject();
-    [server, browser] = await Promise.all([startPreview(project.root), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    ({ project, server, page, close } = await openPreviewInChromium(1500));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await project?.remove();
-  });
+  afterAll(() => close?.());
 
   it('lists the editions with date, subject, HTML size and warnings', async () => {
     await page.goto(`${server.url}/`);

@@ -3,6 +3,7 @@ import { copyFile, cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnPreviewServer, type PreviewProcess } from '../../src/preview/spawn-preview-server.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -58,6 +59,31 @@ export function startPreview(root: string): Promise<PreviewProcess> {
 
 export const EDITION = '2025-07-08-ai-issues-2025-h1';
 export const EDITION_FILE = `content/${EDITION}.md`;
+
+export interface PreviewInChromium {
+  project: TempProject;
+  server: PreviewProcess;
+  page: Page;
+  /** Closes the browser and the server, and removes the project. */
+  close(): Promise<void>;
+}
+
+/** A temporary project, its preview server, and a Chromium page `width` px wide (1,000 tall). */
+export async function openPreviewInChromium(width: number): Promise<PreviewInChromium> {
+  const project = await tempProject();
+  const [server, browser] = await Promise.all([startPreview(project.root), launchChromium()]);
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
+  return {
+    project,
+    server,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+      await project.remove();
+    },
+  };
+}
 
 /** Waits until the preview frame `frame` shows `text` (the page updates itself; nothing reloads it). */
 export async function frameShows(page: Page, frame: string, text: string, timeout = 15_000): Promise<void> {
