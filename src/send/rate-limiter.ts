@@ -30,7 +30,10 @@ const LATENCY_SAMPLES = 50;
 
 interface Request {
   start: number;
-  /** How much later than planned it started (a timer fired late: the event loop was busy). */
+  /**
+   * How much later than it was due it started: its timer fired late (the event loop was
+   * busy), or it was not ready when its turn came (its body still being built).
+   */
   lateness: number;
   /** Set when the answer is in. */
   latency?: number;
@@ -79,7 +82,7 @@ export class RateLimiter {
   #requests: Request[] = [];
   #latencies: number[] = [];
   #uploads: number[] = [];
-  #blockedUntil = 0;
+  #blockedUntil = -Infinity;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RateLimiterOptions) {
@@ -96,6 +99,11 @@ export class RateLimiter {
   /** The current rate, lowered when the provider announces a lower limit. */
   get ratePerSecond(): number {
     return this.#rate;
+  }
+
+  /** Between two starts when evenly spaced. */
+  get #interval(): number {
+    return this.#span / this.#rate;
   }
 
   /** Requests allowed in one window (at least one, for fractional rates). */
@@ -120,15 +128,25 @@ export class RateLimiter {
   }
 
   async #waitForSlot(signal: AbortSignal | undefined): Promise<RateSlot | undefined> {
+    // When this waiter last slept until: once awake, the window's constraint that held it
+    // has just left the window and no longer shows in #due, so lateness is measured from here.
     let target: number | undefined;
     for (;;) {
       if (signal?.aborted) return undefined;
       const now = this.#clock.now();
-      const at = this.#earliest(now);
-      if (at <= now) return this.#take(now, target === undefined ? 0 : Math.max(0, now - target));
+      const due = this.#due(now);
+      if (due <= now) {
+        // Late against when it was due: its timer fired late, or (no sleep) it came after
+        // its turn, not ready in time. Either way the next may make up for it (see #due).
+        // Later than a whole interval is not lateness but a pause (nothing to send): the
+        // even spacing starts afresh from this request rather than letting the next follow
+        // at once.
+        const late = now - (target ?? due);
+        return this.#take(now, late < this.#interval ? Math.max(0, late) : 0);
+      }
       // Loop rather than trust one sleep: blockUntil may have moved, answers come in.
-      target = at;
-      await this.#clock.sleep(at - now, signal);
+      target = due;
+      await this.#clock.sleep(due - now, signal);
     }
   }
 
@@ -156,19 +174,20 @@ export class RateLimiter {
     };
   }
 
-  /** The earliest time the next request may start. */
-  #earliest(now: number): number {
-    let at = Math.max(now, this.#blockedUntil);
+  /**
+   * When the next request is due: the earliest time it may start (-Infinity when nothing
+   * holds it back).
+   */
+  #due(now: number): number {
+    let at = this.#blockedUntil;
     const last = this.#requests[this.#requests.length - 1];
     // Even spacing: one start every span/rate ms (102.5 ms at 10/s with a 25 ms margin).
-    // When the last one woke late (a busy event loop), this one may make up for it, up to
-    // one interval: otherwise every late timer would push all the rest back, and a
-    // 20-second send would lose a second or two to lateness alone. The window check below
-    // still counts the real start times, so this cannot put too many in a window.
-    if (last !== undefined) {
-      const interval = this.#span / this.#rate;
-      at = Math.max(at, last.start + interval - Math.min(last.lateness, interval));
-    }
+    // When the last one started late (a busy event loop, or a body not built in time), this
+    // one may make up for it, up to one interval: otherwise every late start would push all
+    // the rest back, and a 20-second send would lose a second or two to lateness alone. The
+    // window check below still counts where requests really were, so this cannot put too
+    // many in a window.
+    if (last !== undefined) at = Math.max(at, last.start + this.#interval - last.lateness);
     // The window: the next start must wait until the capacity-th latest place has left it.
     const places = this.#requests.map((r) => this.#place(r)).filter((p) => p > now - this.#span);
     if (places.length >= this.#capacity) {

@@ -160,6 +160,25 @@ describe('RateLimiter', () => {
     expect(maxInWindow([...times, ...(await starts(limiter, clock, 20))], 1000)).toBeLessThanOrEqual(10);
   });
 
+  it('makes up for a request that came after its turn (its body not ready in time) as for a late timer', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    const times = await starts(limiter, clock, 2);
+    clock.time = 230; // the third was due at 200; it asks 30 ms late and goes at once
+    times.push(...(await starts(limiter, clock, 3)));
+    // Back on the 100 ms grid: 300, 400, not 330, 430.
+    expect(times).toEqual([0, 100, 230, 300, 400]);
+    expect(maxInWindow([...times, ...(await starts(limiter, clock, 20))], 1000)).toBeLessThanOrEqual(10);
+  });
+
+  it('after a pause longer than one interval, starts the even spacing afresh (no two at once)', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    await starts(limiter, clock, 1);
+    clock.time = 5_000; // nothing to send for a while
+    expect(await starts(limiter, clock, 3)).toEqual([5_000, 5_100, 5_200]);
+  });
+
   it('refuses a rate that is not a positive number, quoting it', () => {
     expect(() => new RateLimiter({ ratePerSecond: 0, clock: virtualClock() })).toThrowError('Expected `ratePerSecond` to be a number above 0, got `0`');
   });
