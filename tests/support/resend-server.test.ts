@@ -108,6 +108,33 @@ describe('resend-server with the real resend SDK', () => {
     expect(other.error).toBeNull();
   });
 
+  it('counts a request against the limit when its head arrives, not when its body is in', async () => {
+    // A request whose body is slow takes its place in the window on arrival: nine more fill
+    // it and the tenth is a 429, though the slow one's body ends a second later. (Counted at
+    // the end of its body, all eleven would pass.)
+    let now = 10_000;
+    const { server, resend } = await start({ now: () => now });
+    const { request } = await import('node:http');
+    const body = JSON.stringify(email('slow@example.com'));
+    const slow = request(`${server.url}/emails`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    const answer = new Promise<number | undefined>((resolve) => slow.on('response', (res) => (res.resume(), resolve(res.statusCode))));
+    slow.flushHeaders();
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const statuses: (number | null | undefined)[] = [];
+    for (let i = 0; i < 10; i++) {
+      now += 10;
+      statuses.push((await resend.emails.send(email(`r${i}@example.com`))).error?.statusCode);
+    }
+    expect(statuses).toEqual([...Array.from({ length: 9 }, () => undefined), 429]);
+    now = 11_050;
+    slow.end(body);
+    expect(await answer).toBe(200);
+    expect(server.requests[0]).toMatchObject({ time: 10_000, status: 200 });
+  });
+
   it('replays the first answer for the same key and payload, sending once', async () => {
     const { server, resend } = await start();
 

@@ -85,7 +85,7 @@ export interface RequestLog {
   idempotencyKey: string | undefined;
   batchValidation: string | undefined;
   userAgent: string | undefined;
-  /** `now()` on arrival. */
+  /** `now()` when the request arrived (its head: request line and headers), as the rate limit counts it. */
   time: number;
 }
 
@@ -135,11 +135,14 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     timers.add(t);
   });
 
-  /** Sliding window: the times of admitted requests in the last second, per key. */
-  function rateState(apiKey: string | undefined, admit: boolean): { allowed: boolean; headers: Record<string, string> } {
-    const t = now();
+  /**
+   * Sliding window: the arrival times of admitted requests in the last second, per key.
+   * `t` is the request's arrival; one decided after a later arrival (its body took longer)
+   * does not count that one.
+   */
+  function rateState(apiKey: string | undefined, admit: boolean, t = now()): { allowed: boolean; headers: Record<string, string> } {
     const times = (windows.get(apiKey ?? '') ?? []).filter((x) => x > t - WINDOW_MS);
-    const allowed = times.length < limit;
+    const allowed = times.filter((x) => x <= t).length < limit;
     if (admit && allowed) times.push(t);
     windows.set(apiKey ?? '', times);
     const oldest = times[0];
@@ -168,31 +171,50 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    // Resend's limit is enforced in front of its API, on arrival: a limiter at the edge
+    // decides on the request line and headers (as nginx's limit_req does), not once this
+    // stand-in has read a 3.5 MB body on a thread that may still be parsing the previous
+    // one. Counting at the end of the body tied the count to this process's own load: the
+    // same request was counted 0–100 ms late depending on what the thread was doing, and a
+    // client pacing at the limit got 429s for requests that had left in time.
+    const arrived = now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const auth = header(req, 'authorization');
     const apiKey = /^Bearer (re_\S+)$/.exec(auth ?? '')?.[1];
+    const endpoint = path === '/emails' ? '/emails' : path === '/emails/batch' ? '/emails/batch' : undefined;
+    // Admitted or refused now, in order of arrival. A fault answered instead (below) gives
+    // the place back: those never reached the API.
+    const admission = endpoint !== undefined && req.method === 'POST' && apiKey !== undefined ? rateState(apiKey, true, arrived) : undefined;
+    const release = () => {
+      if (admission?.allowed !== true) return;
+      const times = windows.get(apiKey ?? '') ?? [];
+      times.splice(times.indexOf(arrived), 1);
+    };
     const idempotencyKey = header(req, 'idempotency-key');
     const log: RequestLog = {
       method: req.method ?? 'GET', path, status: null, fault: undefined, replayed: false, apiKey, idempotencyKey,
-      batchValidation: header(req, 'x-batch-validation'), userAgent: header(req, 'user-agent'), time: now(),
+      batchValidation: header(req, 'x-batch-validation'), userAgent: header(req, 'user-agent'), time: arrived,
     };
     requests.push(log);
+    const raw = await readBody(req);
     const f = faults;
     // Four draws on every request, whatever is configured, so one seed gives one
     // sequence even when a test changes faults midway.
     const roll = { drop: random(), error500: random(), burst429: random(), dropAfterAccept: random() };
 
     if (roll.drop < (f.drop ?? 0)) {
+      release();
       await sleep(f.slowMs ?? 0);
       return drop(req, log, 'drop');
     }
     if (roll.error500 < (f.error500 ?? 0)) {
+      release();
       log.fault = 'error500';
       await sleep(f.slowMs ?? 0);
       return write(res, error(500, 'internal_server_error', 'An unexpected error occurred, please try again later.'), rateState(apiKey, false).headers, log);
     }
     if (roll.burst429 < (f.burst429 ?? 0)) {
+      release();
       log.fault = 'burst429';
       await sleep(f.slowMs ?? 0);
       const headers = { ...rateState(apiKey, false).headers, 'ratelimit-remaining': '0', 'retry-after': '1' };
@@ -203,17 +225,16 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
       await sleep(f.slowMs ?? 0);
       write(res, answer, headers, log);
     };
-    const endpoint = path === '/emails' ? '/emails' : path === '/emails/batch' ? '/emails/batch' : undefined;
     if (endpoint === undefined) return reply(error(404, 'not_found', 'The requested endpoint does not exist.'));
     if (req.method !== 'POST') return reply(error(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
     if (auth === undefined) return reply(error(401, 'missing_api_key', 'Missing API key in the authorization header.'));
     if (apiKey === undefined) return reply(error(401, 'validation_error', 'API key is invalid'));
 
-    const rate = rateState(apiKey, true);
+    const rate = admission as NonNullable<typeof admission>;
     if (!rate.allowed) return reply(error(429, 'rate_limit_exceeded', TOO_MANY), rate.headers);
 
     let body: unknown;
-    // Decoded only now, after the request was counted: decoding is processing, not arrival.
+    // Decoded only now, after the rate decision: decoding is processing.
     // The decoded string is dropped after parsing; only the bytes are kept (below).
     const text = decode(raw);
     try {
@@ -352,10 +373,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * The body as bytes, kept off-heap (for `lazyContent` and the idempotency hash), not yet
- * decoded: the rate limit counts a request when it has arrived, and decoding a 2.7 MB
- * batch with Hangul in it takes ~10–50 ms of this one thread. Decoding while reading
- * (as this did before) counted every request that much late, and by how much depended on
- * what else the thread was doing: a client pacing at the limit saw 429s it had not earned.
+ * decoded: decoding a 3.5 MB batch with Hangul in it takes ~10–50 ms of this one thread,
+ * and reading goes faster without it (a client's upload waits on this thread's reads).
  */
 async function readBody(req: IncomingMessage): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
