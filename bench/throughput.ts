@@ -18,9 +18,14 @@
  * hashes every 3.5 MB batch on one thread (~35 ms of CPU each), so on a small or busy
  * machine it, not the sender, can be what keeps the figure under the ceiling. `serverCpu`
  * and `senderCpu` (CPU time over wall time) show which. `callMs` is how long calls took
- * as the sender saw them; the rate limiter places each request in the window by when it
- * left (its upload beyond the quickest), not by that. `tightestWindowMs` is the shortest span the server saw holding 11 admitted
- * requests: at or under 1,000 ms would have been a 429.
+ * from their slot to their answer as the sender saw them; the rate limiter places each
+ * request in the window by when it left (its upload beyond the quickest), not by that.
+ * `tightestWindowMs` is the shortest span the server saw holding 11 admitted requests
+ * (by arrival: the server counts a request when its head arrives): at or under 1,000 ms
+ * would have been a 429.
+ *
+ * The server warms up before each run (bench/_resend-server-process.ts): Resend is warm,
+ * a fresh process is not. The sender starts cold, as the CLI does.
  *
  * With 5% 500s the 200 batches take ~206 requests, each a slot of 102.5 ms (10/s plus the
  * 25 ms margin): 21.1 s at best, so 0.947 is that run's ceiling, not 0.975.
@@ -58,21 +63,34 @@ function instantTransport(): Transport {
   return {
     name: 'resend',
     maxBatch: 100,
-    sendBatch: async (messages) => ({ outcomes: messages.map(() => ({ ok: true as const, id: `instant-${++id}` })) }),
+    sendBatch: async (messages, { acquireSlot }) => {
+      if (acquireSlot !== undefined && !(await acquireSlot())) throw new Error('cancelled');
+      return { outcomes: messages.map(() => ({ ok: true as const, id: `instant-${++id}` })) };
+    },
     close: async () => {},
   };
 }
 
-/** Times every call, to tell pacing from slow answers: at 10/s and 4 in flight, p90 ≥ 400 ms caps the rate. */
+/**
+ * Times every call from its rate-limit slot to its answer (the transport takes the slot
+ * itself, once the body is made), to tell pacing from slow answers: at 10/s and 4 in
+ * flight, p90 ≥ 400 ms would cap the rate.
+ */
 function timed(transport: Transport, latencies: number[]): Transport {
   return {
     ...transport,
     sendBatch: async (messages, options) => {
-      const start = performance.now();
+      let slotAt: number | undefined;
+      const { acquireSlot } = options;
+      const timedSlot = async () => {
+        const granted = acquireSlot === undefined || (await acquireSlot());
+        slotAt = performance.now();
+        return granted;
+      };
       try {
-        return await transport.sendBatch(messages, options);
+        return await transport.sendBatch(messages, { ...options, acquireSlot: timedSlot });
       } finally {
-        latencies.push(performance.now() - start);
+        if (slotAt !== undefined) latencies.push(performance.now() - slotAt);
       }
     },
   };

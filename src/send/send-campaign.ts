@@ -10,7 +10,7 @@ import { backoffDelay } from './backoff.ts';
 import { idempotencyKey, payloadHash } from './batch-identity.ts';
 import type { Clock } from './clock.ts';
 import { lateResumeWarning } from './plan-campaign.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter, type RateSlot } from './rate-limiter.ts';
 
 export interface SendCampaignOptions {
   /** The rendered edition: its slug names the campaign, its subject is recorded. */
@@ -221,17 +221,24 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       // in_flight before the request can leave: after a crash from here on, the batch is
       // resent (never rebuilt), because the provider may have it.
       journal.markAttempt(campaign, batch.seq, clock.now());
-      const slot = await limiter.acquire(wake);
-      if (slot === undefined) return;
-      report.attempts++;
+      // The transport takes its slot itself, once the request is built and about to leave
+      // (SendOptions.acquireSlot); a halt while it waits for one sends nothing.
+      let slot: RateSlot | undefined;
+      const acquireSlot = async () => {
+        slot = await limiter.acquire(wake);
+        if (slot !== undefined) report.attempts++;
+        return slot !== undefined;
+      };
 
       let result;
       try {
         // No abort signal: a call that has started is allowed to finish (bounded by the
         // transport's own timeout) so its outcome can be recorded, Ctrl-C or not.
-        result = await transport.sendBatch(batch.messages, { idempotencyKey: batch.key });
+        result = await transport.sendBatch(batch.messages, { idempotencyKey: batch.key, acquireSlot });
       } catch (error) {
-        slot.done();
+        slot?.done();
+        // Halted while waiting for its slot: nothing went; the batch stays open.
+        if (slot === undefined && stopping()) return;
         if (!(error instanceof TransportError)) throw error; // a bug: surfaces with its stack
         journal.recordAttemptError(campaign, batch.seq, error.message);
 
@@ -264,6 +271,9 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
         return;
       }
 
+      if (slot === undefined) {
+        throw new Error(`The ${transport.name} transport sent batch ${batch.seq} without taking a rate-limit slot (SendOptions.acquireSlot).`);
+      }
       consecutiveFailures = 0;
       slot.done(result);
       // Throws (rolling back) if the answer does not cover the batch: a transport bug.

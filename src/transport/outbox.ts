@@ -55,7 +55,7 @@ export function createOutboxTransport(options: OutboxOptions): Transport {
     name: 'outbox',
     maxBatch: MAX_BATCH,
 
-    async sendBatch(messages: Message[], { idempotencyKey, signal }: SendOptions): Promise<BatchResult> {
+    async sendBatch(messages: Message[], { idempotencyKey, signal, acquireSlot }: SendOptions): Promise<BatchResult> {
       if (messages.length > MAX_BATCH) {
         throw new TransportError(`A batch holds at most ${MAX_BATCH} messages, got ${messages.length}.`, {
           retryable: false,
@@ -70,6 +70,10 @@ export function createOutboxTransport(options: OutboxOptions): Transport {
       }
       ready ??= mkdir(keysDir, { recursive: true });
       await ready;
+      // Nothing to build ahead: the slot (the send loop's pacing) comes before any writing.
+      if (acquireSlot !== undefined && !(await acquireSlot())) {
+        throw new TransportError('The batch was cancelled before it was written.', { retryable: true, code: 'aborted' });
+      }
 
       const name = fileStem(idempotencyKey);
       const keyFile = join(keysDir, `${name}.json`);

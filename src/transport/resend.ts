@@ -23,7 +23,10 @@ export interface ResendTransportOptions {
 const MAX_BATCH = 100;
 
 /**
- * Sends batches through the resend SDK (`resend.batch.send`, `POST /emails/batch`).
+ * Sends batches through the resend SDK (`POST /emails/batch`; a scheduled message alone
+ * through `POST /emails`). The body is encoded here, before the rate-limit slot, and given
+ * to the SDK's `post` ready-made (see `encodeBody`, `RawPostOptions`); otherwise this is
+ * what `resend.batch.send` does, byte for byte.
  *
  * The SDK is thin, and its traps are handled here (read from resend@6.38.0 dist/index.mjs):
  * - It never throws for an API error and never retries: it resolves `{ data, error,
@@ -32,7 +35,7 @@ const MAX_BATCH = 100;
  *   pass does abort the request; an abort then comes back as a generic "Unable to
  *   fetch data" error (statusCode null), so we tell a timeout by our own signal.
  * - A dropped connection also resolves as that generic error, with `headers: null`.
- * - It sends no `text` part for `react:` emails; we never use `react`, we pass the html
+ * - It sends no `text` part for `react:` emails; we never use `react`, we send the html
  *   and text the personalizer made.
  * It keeps no state between calls: pacing and retries belong to the send loop.
  */
@@ -51,7 +54,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
     name: 'resend',
     maxBatch: MAX_BATCH,
 
-    async sendBatch(messages: Message[], { idempotencyKey, signal }: SendOptions): Promise<BatchResult> {
+    async sendBatch(messages: Message[], { idempotencyKey, signal, acquireSlot }: SendOptions): Promise<BatchResult> {
       if (messages.length === 0) return { outcomes: [] };
       if (messages.length > MAX_BATCH) {
         throw new TransportError(`A Resend batch holds at most ${MAX_BATCH} emails, got ${messages.length}.`, {
@@ -59,23 +62,6 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           code: 'batch-too-large',
         });
       }
-      if (signal?.aborted) {
-        throw new TransportError('The batch was cancelled before it was sent.', { retryable: true, code: 'aborted' });
-      }
-
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
-      const payload = messages.map((m) => ({
-        from: m.from,
-        to: m.to,
-        ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
-        subject: m.subject,
-        html: m.html,
-        text: m.text,
-        headers: m.headers,
-        tags: m.tags,
-      }));
-
       // Resend's batch endpoint ignores `scheduled_at` ("not supported yet", its docs say), so
       // a scheduled message goes alone through POST /emails, which holds it until then.
       const scheduledAt = messages[0]?.scheduledAt;
@@ -85,13 +71,24 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           code: 'scheduled-batch',
         });
       }
+      const cancelled = () => new TransportError('The batch was cancelled before it was sent.', { retryable: true, code: 'aborted' });
+      if (signal?.aborted) throw cancelled();
+
+      // The body first, then the slot: see encodeBody.
+      const single = scheduledAt !== undefined;
+      const body = encodeBody(single ? apiEmail(messages[0] as Message) : messages.map(apiEmail));
+      if (acquireSlot !== undefined && !(await acquireSlot())) throw cancelled();
+      if (signal?.aborted) throw cancelled();
+
+      // The timeout runs from the slot: waiting for one is not the provider being slow.
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
       const upload = watchUpload(idempotencyKey);
+      const options: RawPostOptions = { idempotencyKey, signal: combined, body };
       const response = await raceAbort(
-        scheduledAt === undefined
-          ? resend.batch.send(payload, { idempotencyKey, batchValidation, signal: combined })
-          : resend.emails.send({ ...payload[0]!, scheduledAt }, { idempotencyKey, signal: combined }).then((r) =>
-              r.error === null ? { ...r, data: { data: [r.data] } } : r,
-            ),
+        single
+          ? resend.post<{ id: string }>('/emails', undefined, options).then((r) => (r.error === null ? { ...r, data: { data: [r.data] } } : r))
+          : resend.post<BatchAnswer>('/emails/batch', undefined, { ...options, headers: { 'x-batch-validation': batchValidation } }),
         combined,
       ).finally(() => upload.dispose());
 
@@ -115,6 +112,62 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
 
     async close() {},
   };
+}
+
+/** What `POST /emails/batch` answers; `errors` only in permissive mode. */
+type BatchAnswer = { data: { id: string }[]; errors?: { index: number; message: string }[] };
+
+/**
+ * `resend.post`'s options plus the request body, already encoded. The SDK spreads its
+ * options over the request it builds — `{ method, body: JSON.stringify(entity), ...options,
+ * headers }` (resend@6.38.0 dist/index.mjs, `post`) — so a `body` given here is the one
+ * fetch sends, and `entity` is left undefined. The SDK still does the rest: the base URL,
+ * the API key and user-agent headers, `Idempotency-Key`, fetch, and reading the answer.
+ * tests/transport/resend.test.ts checks the bytes against `resend.batch.send`'s.
+ */
+type RawPostOptions = NonNullable<Parameters<Resend['post']>[2]> & { body: Uint8Array };
+
+/**
+ * One email as the SDK's batch.send and emails.send put it on the wire
+ * (resend@6.38.0 `parseEmailToApiOptions`): the same keys in the same order, so the body is
+ * byte for byte what they would send. That matters beyond tidiness: a batch left in flight
+ * by an older version is resent under its idempotency key, and Resend answers a key
+ * reused with a different payload with a 409.
+ */
+function apiEmail(m: Message) {
+  return {
+    from: m.from,
+    headers: m.headers,
+    html: m.html,
+    reply_to: m.replyTo,
+    scheduled_at: m.scheduledAt,
+    subject: m.subject,
+    tags: m.tags,
+    text: m.text,
+    to: m.to,
+  };
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The request body as UTF-8, made before the call takes its rate-limit slot.
+ *
+ * Handing the SDK objects, as batch.send does, costs ~40 ms of this thread per 100-email
+ * batch *inside* the slot: JSON.stringify, then fetch's USVString conversion of the 3.5 MB
+ * string (toWellFormed, ~17 ms) and its UTF-8 encoding (~13 ms). All of it delayed the
+ * request's arrival at Resend, by a different amount each time, and the rate limiter had
+ * to leave room for the worst of it on every request. Here the same bytes are made before
+ * the slot (JSON.stringify and one TextEncoder pass, 17–30 ms), and in the slot they are
+ * only written: a call's upload, slot to body sent, is now ~4 ms at the median.
+ * TextEncoder replaces a lone surrogate with U+FFFD, as fetch's conversion would.
+ *
+ * Also tried, no measurable gain on bench/throughput (its run-to-run spread is ±1.5%):
+ * making the body ten emails at a time, yielding in between, so other slots' timers fire
+ * on time; and waiting for the previous request's body to be sent before making the next.
+ */
+function encodeBody(value: unknown): Uint8Array {
+  return utf8.encode(JSON.stringify(value));
 }
 
 /**

@@ -39,6 +39,16 @@ export interface SendOptions {
   /** Deterministic per (campaign, batch): a retry or resume of the same batch reuses it. */
   idempotencyKey: string;
   signal?: AbortSignal;
+  /**
+   * The send loop's rate limiter. When given, the transport first builds the request (for
+   * Resend: encodes a ~3.5 MB body), then awaits this once, right before the request
+   * leaves, and sends nothing if it resolves false (it then throws a retryable
+   * `aborted` TransportError). The provider counts a request when it arrives, so the slot
+   * must be taken when the bytes are ready to go, not before the work of making them:
+   * that work took 30–60 ms of this thread a batch, a different amount each time, and
+   * every ms of it moved the request's arrival by as much.
+   */
+  acquireSlot?: () => Promise<boolean>;
 }
 
 /**

@@ -203,6 +203,17 @@ describe('sendCampaign through Resend (local server)', () => {
     expect(base.server.requests).toEqual([]);
   });
 
+  it('refuses a transport that sends without taking its rate-limit slot', async () => {
+    const base = await setup();
+    const unpaced: Transport = {
+      ...base.transport,
+      sendBatch: (messages, opts) => base.transport.sendBatch(messages, { idempotencyKey: opts.idempotencyKey }),
+    };
+    await expect(sendCampaign(options({ ...base, transport: unpaced }, { list: 100 }))).rejects.toThrowError(
+      'The resend transport sent batch 1 without taking a rate-limit slot (SendOptions.acquireSlot).',
+    );
+  });
+
   it('keeps a batch open (never re-keys it) when a permanent error follows an attempt whose outcome is unknown', async () => {
     const base = await setup();
     let calls = 0;

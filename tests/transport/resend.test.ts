@@ -1,3 +1,4 @@
+import { Resend } from 'resend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NewsletterError } from '../../src/errors.ts';
 import type { Email } from '../../src/render/email.ts';
@@ -95,6 +96,44 @@ describe('createResendTransport', () => {
     expect(again.outcomes).toEqual(first.outcomes);
     expect(server.received).toHaveLength(2);
     expect(server.requests.map((r) => r.replayed)).toEqual([false, true]);
+  });
+
+  it("puts on the wire exactly the bytes the SDK's batch.send would: Resend replays one's key for the other", async () => {
+    // The server compares raw bytes under a key (a reused key with other bytes is a 409), so
+    // a replay proves the two bodies equal: a batch left in flight by a version that sent
+    // through batch.send resumes cleanly.
+    const { server, transport } = await setup();
+    const batch = messages('kim@example.com', 'lee@example.org', 'park@example.net');
+    const sdk = await new Resend(KEY, { baseUrl: server.url }).batch.send(
+      batch.map((m) => ({ from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text, headers: m.headers, tags: m.tags })),
+      { idempotencyKey: 'k-same', batchValidation: 'permissive' },
+    );
+    expect(sdk.error).toBeNull();
+    const ours = await transport.sendBatch(batch, { idempotencyKey: 'k-same' });
+    expect(server.requests.map((r) => [r.status, r.replayed])).toEqual([
+      [200, false],
+      [200, true],
+    ]);
+    expect(ours.outcomes).toEqual(sdk.data?.data.map((d) => ({ ok: true, id: d.id })));
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('takes its slot once the body is made and sends nothing if refused one', async () => {
+    const { server, transport } = await setup();
+    const asked: number[] = [];
+    const result = await transport.sendBatch(messages('a@example.com'), {
+      idempotencyKey: 'k-1',
+      acquireSlot: async () => {
+        asked.push(server.requests.length);
+        return true;
+      },
+    });
+    expect(result.outcomes).toHaveLength(1);
+    expect(asked).toEqual([0]); // asked once, before anything reached the server
+
+    const error = await failure(transport.sendBatch(messages('b@example.com'), { idempotencyKey: 'k-2', acquireSlot: async () => false }));
+    expect(error).toMatchObject({ retryable: true, code: 'aborted' });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('429 → retryable, with retryAfterMs from retry-after', async () => {
