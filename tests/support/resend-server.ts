@@ -234,9 +234,13 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     if (!rate.allowed) return reply(error(429, 'rate_limit_exceeded', TOO_MANY), rate.headers);
 
     let body: unknown;
-    // Decoded only now, after the rate decision: decoding is processing.
+    // Decoded only now, after the rate decision: decoding is processing. In steps, with a
+    // turn of the event loop before the parse: ~40 ms of decoding and parsing a 3.5 MB
+    // batch in one piece held up the next request's arrival (its head) by as much. (The
+    // idempotency check and claim below stay one synchronous block.)
     // The decoded string is dropped after parsing; only the bytes are kept (below).
-    const text = decode(raw);
+    const text = await decode(raw);
+    await turn();
     try {
       body = JSON.parse(text);
     } catch {
@@ -382,11 +386,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer[]> {
   return chunks;
 }
 
-/** UTF-8, chunk by chunk: no Buffer.concat copy of the bytes. */
-function decode(chunks: Buffer[]): string {
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Chunks decoded between two turns of the event loop: 1 MB, a few ms. */
+const CHUNKS_PER_STEP = 16;
+
+/** UTF-8, chunk by chunk (no Buffer.concat copy of the bytes), letting other requests in between. */
+async function decode(chunks: Buffer[]): Promise<string> {
   const decoder = new StringDecoder('utf8');
   let text = '';
-  for (const chunk of chunks) text += decoder.write(chunk);
+  for (const [i, chunk] of chunks.entries()) {
+    if (i > 0 && i % CHUNKS_PER_STEP === 0) await turn();
+    text += decoder.write(chunk);
+  }
   return text + decoder.end();
 }
 
