@@ -135,14 +135,10 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     timers.add(t);
   });
 
-  /**
-   * Sliding window: the arrival times of admitted requests in the last second, per key.
-   * `t` is the request's arrival; one decided after a later arrival (its body took longer)
-   * does not count that one.
-   */
+  /** Sliding window: the arrival times of admitted requests in the last second, per key. */
   function rateState(apiKey: string | undefined, admit: boolean, t = now()): { allowed: boolean; headers: Record<string, string> } {
     const times = (windows.get(apiKey ?? '') ?? []).filter((x) => x > t - WINDOW_MS);
-    const allowed = times.filter((x) => x <= t).length < limit;
+    const allowed = times.length < limit;
     if (admit && allowed) times.push(t);
     windows.set(apiKey ?? '', times);
     const oldest = times[0];
