@@ -1,14 +1,15 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
 /**
- * How long a request took to leave this process: from the call to the moment its body was
- * fully handed to the socket. Node's fetch is undici, and undici publishes that moment on
- * the `undici:request:bodySent` diagnostics channel; the resend SDK calls fetch, so this
- * sees its requests without touching the SDK.
+ * How long a request took to leave this process: from its rate-limit slot to the moment its
+ * body was fully handed to the socket. Node's fetch is undici, and undici publishes that
+ * moment on the `undici:request:bodySent` diagnostics channel; the resend SDK calls fetch,
+ * so this sees its requests without touching the SDK.
  *
  * Why the send loop wants it: a provider counts a request against its rate limit when the
- * request arrives, and a 3 MB batch arrives some 40 ms after the call, sometimes 100 ms
- * when this process is busy. The answer's latency bounds that too, but it also holds the
+ * request arrives, and a 3.5 MB batch, already encoded when its slot comes, leaves ~4 ms
+ * after it at the median but 20–35 ms at p90, when this process or the receiving end is
+ * busy. The answer's latency bounds that too, but it also holds the
  * provider's processing time, which says nothing about arrival and varies far more (on the
  * local server the latency overstated the arrival delay by ~35 ms at p90). See
  * send/rate-limiter.ts.
