@@ -189,7 +189,9 @@ export class RateLimiter {
     // many in a window.
     if (last !== undefined) at = Math.max(at, last.start + this.#interval - last.lateness);
     // The window: the next start must wait until the capacity-th latest place has left it.
-    const places = this.#requests.map((r) => this.#place(r)).filter((p) => p > now - this.#span);
+    // The quickest recent upload and answer, once: the history holds up to a minute of requests.
+    const quickest = { upload: Math.min(...this.#uploads), latency: Math.min(...this.#latencies) };
+    const places = this.#requests.map((r) => this.#place(r, quickest)).filter((p) => p > now - this.#span);
     if (places.length >= this.#capacity) {
       places.sort((a, b) => b - a);
       at = Math.max(at, (places[this.#capacity - 1] as number) + this.#span);
@@ -203,10 +205,10 @@ export class RateLimiter {
    * its excess latency (an upper bound: the answer came no sooner than the arrival, but
    * the provider's processing time is in it too).
    */
-  #place(request: Request): number {
-    if (request.upload !== undefined) return request.start + Math.max(0, request.upload - Math.min(...this.#uploads));
+  #place(request: Request, quickest: { upload: number; latency: number }): number {
+    if (request.upload !== undefined) return request.start + Math.max(0, request.upload - quickest.upload);
     if (request.latency === undefined) return request.start;
-    return request.start + Math.max(0, request.latency - Math.min(...this.#latencies));
+    return request.start + Math.max(0, request.latency - quickest.latency);
   }
 
   /**
