@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { filledLength, filledPartsOf, utf8Chunks } from '../transport/filled-text.ts';
 import type { Message } from '../transport/transport.ts';
 
 /**
@@ -15,7 +16,18 @@ import type { Message } from '../transport/transport.ts';
 export function payloadHash(messages: readonly Message[]): string {
   const hash = createHash('sha256');
   for (const message of messages) {
-    for (const [key, value] of Object.entries(message)) {
+    // A message the personalizer made holds its html and text as template + values
+    // (transport/filled-text.ts): hash their bytes piece by piece, the same bytes as the
+    // joined string's, without joining it.
+    const parts = filledPartsOf(message);
+    for (const key of Object.keys(message) as (keyof Message)[]) {
+      const filled = parts === undefined || (key !== 'html' && key !== 'text') ? undefined : parts[key];
+      if (filled !== undefined) {
+        hash.update(`${key}\0${filledLength(filled)}\0`);
+        for (const chunk of utf8Chunks(filled)) hash.update(chunk);
+        continue;
+      }
+      const value = message[key];
       const text = typeof value === 'string' ? value : JSON.stringify(value);
       hash.update(`${key}\0${text.length}\0`).update(text);
     }

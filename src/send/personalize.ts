@@ -3,6 +3,7 @@ import { MERGE_SLOT } from '../content/schema.ts';
 import { NewsletterError } from '../errors.ts';
 import type { Email } from '../render/email.ts';
 import type { Recipient } from '../subscribers/schema.ts';
+import { fillText, messageFromParts } from '../transport/filled-text.ts';
 import type { Message } from '../transport/transport.ts';
 import { unsubscribeToken } from './unsubscribe-token.ts';
 
@@ -118,24 +119,27 @@ export function createPersonalizer(email: Email, campaign: CampaignIdentity): (r
     }
 
     const ref = token.slice(token.indexOf('.') + 1, token.indexOf('.') + 17);
-    return {
-      to: recipient.email,
-      from,
-      ...(replyTo === undefined ? {} : { replyTo }),
-      // The template's own text could in theory hold a line break; a header cannot.
-      subject: oneLine(fill(subject, subjectValues)),
-      html: fill(html, escaped),
-      text: fill(text, plain),
-      headers: {
-        'List-Unsubscribe': `<${unsubscribeUrl}>, ${mailto}`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        // Unique per (campaign, recipient) so Gmail does not thread editions together,
-        // stable across retries, and not the address: a prefix of the token's MAC,
-        // which the List-Unsubscribe header of the same message already carries.
-        'X-Entity-Ref-ID': `${c.id}-${ref}`,
+    // The html and text stay template + values until read (transport/filled-text.ts):
+    // the Resend transport and the payload hash encode them piece by piece instead.
+    return messageFromParts(
+      {
+        to: recipient.email,
+        from,
+        ...(replyTo === undefined ? {} : { replyTo }),
+        // The template's own text could in theory hold a line break; a header cannot.
+        subject: oneLine(fill(subject, subjectValues)),
+        headers: {
+          'List-Unsubscribe': `<${unsubscribeUrl}>, ${mailto}`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          // Unique per (campaign, recipient) so Gmail does not thread editions together,
+          // stable across retries, and not the address: a prefix of the token's MAC,
+          // which the List-Unsubscribe header of the same message already carries.
+          'X-Entity-Ref-ID': `${c.id}-${ref}`,
+        },
+        tags,
       },
-      tags,
-    };
+      { html: { ...html, values: escaped }, text: { ...text, values: plain } },
+    );
   };
 }
 
@@ -164,16 +168,7 @@ function compile(template: string, names: string[]): Compiled {
 }
 
 function fill(compiled: Compiled, values: readonly string[]): string {
-  const { literals, slots } = compiled;
-  // Array join gives one flat string (not a rope of hundreds of pieces), which is what
-  // JSON.stringify and the file writer want next.
-  const parts = new Array<string>(literals.length + slots.length);
-  for (let i = 0; i < slots.length; i++) {
-    parts[2 * i] = literals[i] as string;
-    parts[2 * i + 1] = values[slots[i] as number] as string;
-  }
-  parts[parts.length - 1] = literals[literals.length - 1] as string;
-  return parts.join('');
+  return fillText({ ...compiled, values });
 }
 
 const HTML_SPECIAL = /[&<>"']/;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NewsletterError } from '../../src/errors.ts';
 import type { Email } from '../../src/render/email.ts';
 import { createPersonalizer } from '../../src/send/personalize.ts';
+import { filledPartsOf } from '../../src/transport/filled-text.ts';
 import { createResendTransport, type ResendTransportOptions } from '../../src/transport/resend.ts';
 import { TransportError, type Message, type Transport } from '../../src/transport/transport.ts';
 import { startResendServer, type ResendServer, type ResendServerOptions } from '../support/resend-server.ts';
@@ -102,8 +103,13 @@ describe('createResendTransport', () => {
     // The server compares raw bytes under a key (a reused key with other bytes is a 409), so
     // a replay proves the two bodies equal: a batch left in flight by a version that sent
     // through batch.send resumes cleanly.
+    // The transport assembles a personalized message's html and text from pre-encoded pieces
+    // (filled-text.ts); names with what JSON escapes, or leaves raw, are where that could
+    // differ. The last name begins with half a surrogate pair: that message is encoded whole.
     const { server, transport } = await setup();
-    const batch = messages('kim@example.com', 'lee@example.org', 'park@example.net');
+    const names = ['김"민지"\\', '<script>alert(1)</script> & co', '독자 😀\u2028끝', 'x\ud800y', '\ude00로 시작'];
+    const batch = names.map((name, i) => personalize({ email: `reader${i}@example.com`, name, fields: {} }));
+    expect(batch.map((m) => filledPartsOf(m) !== undefined)).toEqual([true, true, true, true, false]);
     const sdk = await new Resend(KEY, { baseUrl: server.url }).batch.send(
       batch.map((m) => ({ from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text, headers: m.headers, tags: m.tags })),
       { idempotencyKey: 'k-same', batchValidation: 'permissive' },
@@ -115,7 +121,7 @@ describe('createResendTransport', () => {
       [200, true],
     ]);
     expect(ours.outcomes).toEqual(sdk.data?.data.map((d) => ({ ok: true, id: d.id })));
-    expect(server.received).toHaveLength(3);
+    expect(server.received).toHaveLength(names.length);
   });
 
   it('takes its slot once the body is made and sends nothing if refused one', async () => {
