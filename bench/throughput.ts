@@ -24,14 +24,12 @@
  * (by arrival: the server counts a request when its head arrives): at or under 1,000 ms
  * would have been a 429.
  *
- * The server warms up before each run (bench/_resend-server-process.ts): Resend is warm,
+ * The server warms up before each run (tests/support/resend-server-process.ts): Resend is warm,
  * a fresh process is not. The sender starts cold, as the CLI does.
  *
  * With 5% 500s the 200 batches take ~206 requests, each a slot of 102.5 ms (10/s plus the
  * 25 ms margin): 21.1 s at best, so 0.947 is that run's ceiling, not 0.975.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,16 +44,7 @@ import { openStore } from '../src/store/open-store.ts';
 import { readSubscribers } from '../src/subscribers/load-subscribers.ts';
 import { createResendTransport } from '../src/transport/resend.ts';
 import type { Transport } from '../src/transport/transport.ts';
-
-interface Stats {
-  received: number;
-  distinct: number;
-  requests: number;
-  rateLimited429: number;
-  validationErrors: number;
-  cpuMs: number;
-  admitted: number[];
-}
+import { forkResendServer } from '../tests/support/fork-resend-server.ts';
 
 /** A provider that accepts every batch at once: the loop's own ceiling. */
 function instantTransport(): Transport {
@@ -106,26 +95,6 @@ function tightest(times: number[], rate: number): number {
   return Math.round(min);
 }
 
-/** The server in its own process (see _resend-server-process.ts). */
-async function startServer(rate: number, error500: number, seed: number) {
-  const child: ChildProcess = fork(new URL('./_resend-server-process.ts', import.meta.url), [String(rate), String(error500), String(seed)], {
-    execArgv: ['--import', 'tsx'],
-  });
-  const [{ url }] = (await once(child, 'message')) as [{ url: string }];
-  return {
-    url,
-    async stats(): Promise<Stats> {
-      child.send('stats');
-      const [stats] = (await once(child, 'message')) as [Stats];
-      return stats;
-    },
-    async close() {
-      child.send('close');
-      await once(child, 'exit');
-    },
-  };
-}
-
 const { values } = parseArgs({
   options: {
     recipients: { type: 'string', default: '20000' },
@@ -168,7 +137,7 @@ try {
     { label: 'local server, 5% 500s', error500: 0.05 },
   ];
   for (const run of runs.filter((r) => values.only === undefined || (values.only === 'http') === (r.error500 !== undefined))) {
-    const server = run.error500 === undefined ? undefined : await startServer(RATE, run.error500, 3);
+    const server = run.error500 === undefined ? undefined : await forkResendServer({ ratePerSecond: RATE, error500: run.error500, seed: 3, warm: true });
     const store = openStore(join(work, `${run.label.replace(/\W+/g, '-')}.db`));
     const { recipients, report: listReport } = readSubscribers(list);
     const serverCpuBefore = server === undefined ? 0 : (await server.stats()).cpuMs;
@@ -201,7 +170,7 @@ try {
               everyRecipientOnce: stats.received === RECIPIENTS && stats.distinct === RECIPIENTS,
               requests: stats.requests,
               rateLimited429: stats.rateLimited429,
-              validationErrors: stats.validationErrors,
+              validationErrors: stats.validationErrors.length,
               tightestWindowMs: tightest(stats.admitted, RATE),
             }),
         retries: report.retries,
