@@ -119,8 +119,9 @@ export function createPersonalizer(email: Email, campaign: CampaignIdentity): (r
     }
 
     const ref = token.slice(token.indexOf('.') + 1, token.indexOf('.') + 17);
-    // The html and text stay template + values until read (transport/filled-text.ts):
-    // the Resend transport and the payload hash encode them piece by piece instead.
+    // The html and text are ropes over the template's pieces, with the pieces beside them
+    // (transport/filled-text.ts): the Resend transport and the payload hash encode the
+    // pieces, never the joined strings.
     return messageFromParts(
       {
         to: recipient.email,
