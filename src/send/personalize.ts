@@ -3,7 +3,7 @@ import { MERGE_SLOT } from '../content/schema.ts';
 import { NewsletterError } from '../errors.ts';
 import type { Email } from '../render/email.ts';
 import type { Recipient } from '../subscribers/schema.ts';
-import { fillText, messageFromParts } from '../transport/filled-text.ts';
+import { fillText, messageFromParts, type FilledText } from '../transport/filled-text.ts';
 import type { Message } from '../transport/transport.ts';
 import { unsubscribeToken } from './unsubscribe-token.ts';
 
@@ -139,7 +139,7 @@ export function createPersonalizer(email: Email, campaign: CampaignIdentity): (r
         },
         tags,
       },
-      { html: { ...html, values: escaped }, text: { ...text, values: plain } },
+      { html: withValues(html, escaped), text: withValues(text, plain) },
     );
   };
 }
@@ -168,8 +168,20 @@ function compile(template: string, names: string[]): Compiled {
   return { literals, slots };
 }
 
+/**
+ * The template with one recipient's values. The fields are named, not spread
+ * (`{ ...compiled, values }`): on Node 20 the spread's copy, made several times a
+ * recipient, had V8 promote ~450 bytes a recipient out of the young generation — garbage
+ * that then piled up in the old one until a full collection: a dry run over 1,000,000
+ * rows peaked at ~232 MB instead of ~170 MB (bench/send-memory.ts; with --trace-gc-nvp,
+ * 89 MB promoted over 200,000 rows against 19 MB).
+ */
+function withValues(compiled: Compiled, values: readonly string[]): FilledText {
+  return { literals: compiled.literals, slots: compiled.slots, values };
+}
+
 function fill(compiled: Compiled, values: readonly string[]): string {
-  return fillText({ ...compiled, values });
+  return fillText(withValues(compiled, values));
 }
 
 const HTML_SPECIAL = /[&<>"']/;
