@@ -126,7 +126,7 @@ export function createPersonalizer(email: Email, campaign: CampaignIdentity): (r
       {
         to: recipient.email,
         from,
-        ...(replyTo === undefined ? {} : { replyTo }),
+        replyTo,
         // The template's own text could in theory hold a line break; a header cannot.
         subject: oneLine(fill(subject, subjectValues)),
         headers: {

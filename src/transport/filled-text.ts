@@ -49,18 +49,12 @@ export function messageFromParts(fields: Fields, parts: FilledParts): Message {
   const { to, from, replyTo, subject, headers, tags, scheduledAt } = fields;
   const html = ropeOf(parts.html);
   const text = ropeOf(parts.text);
-  // The key order is the personalizer's: the payload hash reads keys in order.
-  const message: Message = {
-    to,
-    from,
-    ...(replyTo === undefined ? {} : { replyTo }),
-    subject,
-    html,
-    text,
-    headers,
-    tags,
-    ...(scheduledAt === undefined ? {} : { scheduledAt }),
-  };
+  // The key order is the personalizer's: the payload hash reads keys in order. No
+  // `...(replyTo === undefined ? {} : { replyTo })`: object spreads in this per-recipient
+  // path had V8 promote young garbage (see withValues in send/personalize.ts).
+  const message: Message =
+    replyTo === undefined ? { to, from, subject, html, text, headers, tags } : { to, from, replyTo, subject, html, text, headers, tags };
+  if (scheduledAt !== undefined) message.scheduledAt = scheduledAt;
   // Not enumerable: no copy, comparison or serialization of the message sees it.
   Object.defineProperty(message, FILLED, { value: { parts, html, text } satisfies Filled });
   return message;
