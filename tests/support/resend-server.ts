@@ -85,6 +85,8 @@ export interface RequestLog {
   idempotencyKey: string | undefined;
   batchValidation: string | undefined;
   userAgent: string | undefined;
+  /** The Content-Length header; undefined for a chunked body. */
+  contentLength: string | undefined;
   /** `now()` when the request arrived (its head: request line and headers), as the rate limit counts it. */
   time: number;
 }
@@ -189,7 +191,7 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     const idempotencyKey = header(req, 'idempotency-key');
     const log: RequestLog = {
       method: req.method ?? 'GET', path, status: null, fault: undefined, replayed: false, apiKey, idempotencyKey,
-      batchValidation: header(req, 'x-batch-validation'), userAgent: header(req, 'user-agent'), time: arrived,
+      batchValidation: header(req, 'x-batch-validation'), userAgent: header(req, 'user-agent'), contentLength: header(req, 'content-length'), time: arrived,
     };
     requests.push(log);
     const raw = await readBody(req);

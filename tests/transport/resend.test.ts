@@ -108,8 +108,10 @@ describe('createResendTransport', () => {
     // differ. The last name begins with half a surrogate pair: that message is encoded whole.
     const { server, transport } = await setup();
     const names = ['김"민지"\\', '<script>alert(1)</script> & co', '독자 😀\u2028끝', 'x\ud800y', '\ude00로 시작'];
-    const batch = names.map((name, i) => personalize({ email: `reader${i}@example.com`, name, fields: {} }));
-    expect(batch.map((m) => filledPartsOf(m) !== undefined)).toEqual([true, true, true, true, false]);
+    const awkward = names.map((name, i) => personalize({ email: `reader${i}@example.com`, name, fields: {} }));
+    expect(awkward.map((m) => filledPartsOf(m) !== undefined)).toEqual([true, true, true, true, false]);
+    // A full batch: its body spans several of the transport's 64 KB blocks.
+    const batch = [...awkward, ...Array.from({ length: 95 }, (_, i) => personalize({ email: `more${i}@example.com`, name: `독자 ${i}`, fields: {} }))];
     const sdk = await new Resend(KEY, { baseUrl: server.url }).batch.send(
       batch.map((m) => ({ from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text, headers: m.headers, tags: m.tags })),
       { idempotencyKey: 'k-same', batchValidation: 'permissive' },
@@ -120,8 +122,12 @@ describe('createResendTransport', () => {
       [200, false],
       [200, true],
     ]);
+    // Streamed in blocks, yet framed as the SDK frames it: a Content-Length, not chunked.
+    const [theirs, mine] = server.requests;
+    expect(Number(mine?.contentLength)).toBeGreaterThan(64 * 1024);
+    expect(mine?.contentLength).toBe(theirs?.contentLength);
     expect(ours.outcomes).toEqual(sdk.data?.data.map((d) => ({ ok: true, id: d.id })));
-    expect(server.received).toHaveLength(names.length);
+    expect(server.received).toHaveLength(batch.length);
   });
 
   it('takes its slot once the body is made and sends nothing if refused one', async () => {
