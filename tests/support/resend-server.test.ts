@@ -1,6 +1,6 @@
 import { Resend, type CreateEmailOptions } from 'resend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startResendServer, type ResendServer, type ResendServerOptions } from './resend-server.ts';
+import { parseJsonInSteps, startResendServer, type ResendServer, type ResendServerOptions } from './resend-server.ts';
 
 // The real SDK, pointed at the local server: what it sends and how it reads answers is
 // exactly what src/transport/resend.ts will see in production.
@@ -282,5 +282,65 @@ describe('resend-server with the real resend SDK', () => {
   it('rejects options it cannot honour, quoting the value', async () => {
     await expect(startResendServer({ ratePerSecond: 0 })).rejects.toThrow('Expected `ratePerSecond` to be an integer from 1 and up, got `0`');
     await expect(startResendServer({ faults: { drop: 2 } })).rejects.toThrow('`faults.drop`');
+  });
+});
+
+describe('parseJsonInSteps (how the server parses a large batch without holding its thread)', () => {
+  // Large enough to be parsed element by element (the step is 256 KB), with Hangul (three
+  // bytes a character in UTF-8) so that chunk boundaries fall inside characters.
+  const pad = '한글 x'.repeat(40 * 1024);
+  // The bytes as a request delivers them: in chunks of any size, cut anywhere — inside a
+  // character, between a backslash and what it escapes.
+  const chunked = (text: string, size: number) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    return chunks;
+  };
+  const SIZES = [1, 5, 65536];
+  const same = async (text: string) => {
+    for (const size of SIZES) await expect(parseJsonInSteps(chunked(text, size))).resolves.toEqual(JSON.parse(text));
+  };
+
+  it('gives what JSON.parse gives: strings holding brackets, commas, quotes and backslashes; nesting; whitespace', async () => {
+    const elements = [
+      { html: pad, text: 'a, b ] } [ {' },
+      { q: 'say \\"hi\\"', path: 'C:\\\\', tail: '\\\\' },
+      [1, [2, [3, { k: [] }]], 'x'],
+      'plain',
+      'a quote, then structure: ", ] }',
+      'ends in a backslash \\',
+      '\\", ] — an escaped backslash, then an escaped quote',
+      -1.5e3,
+      null,
+      true,
+      { '': { '[': ']' } },
+    ];
+    await same(JSON.stringify(elements));
+    await same(` \n[ ${JSON.stringify(elements[0])} ,\t${JSON.stringify(elements[1])} ]\r\n `);
+    await same(`[${JSON.stringify('\\')}, "${pad}"]`);
+    await same(`[ ]${' '.repeat(300 * 1024)}`);
+  });
+
+  it('throws a SyntaxError wherever JSON.parse does', async () => {
+    const big = JSON.stringify({ html: pad });
+    for (const text of [
+      `[${big},]`,
+      `[${big},,${big}]`,
+      `[${big}`,
+      `[${big}},1]`,
+      `[${big}}1]`,
+      `[${big}] x`,
+      `[${big}] [`,
+      `[${big}]]`,
+      `[${big}, "open`,
+      `[${big}, {"a": ]}]`,
+      `[${big} 1]`,
+      `\ufeff[${big}]`,
+      `[${big}, "\\ud800 is allowed, \\u12 is no escape"]`,
+    ]) {
+      expect(() => JSON.parse(text)).toThrow(SyntaxError);
+      for (const size of SIZES) await expect(parseJsonInSteps(chunked(text, size))).rejects.toThrow(SyntaxError);
+    }
   });
 });
