@@ -15,8 +15,9 @@
  * loop's own ceiling: pacing, personalization, hashing, journal, list), then through HTTP.
  *
  * The local server is not Resend: it parses, validates against the OpenAPI document and
- * hashes every 3.5 MB batch on one thread (~35 ms of CPU each), so on a small or busy
- * machine it, not the sender, can be what keeps the figure under the ceiling. `serverCpu`
+ * hashes every 3.5 MB batch on one thread (~35 ms of CPU each, in steps of a few ms so
+ * that it notices the next request when it comes), so on a small or busy machine it, not
+ * the sender, can be what keeps the figure under the ceiling. `serverCpu`
  * and `senderCpu` (CPU time over wall time) show which. `callMs` is how long calls took
  * from their slot to their answer as the sender saw them; the rate limiter places each
  * request in the window by when it left (its upload beyond the quickest), not by that.
@@ -99,7 +100,7 @@ const { values } = parseArgs({
   options: {
     recipients: { type: 'string', default: '20000' },
     edition: { type: 'string', default: 'content/2025-07-08-ai-issues-2025-h1.md' },
-    // Batches in flight at once; a 2.7 MB batch takes a few hundred ms to upload and check,
+    // Batches in flight at once; a 3.5 MB batch takes a few hundred ms to upload and check,
     // so at 10/s the default 4 leaves little slack when the machine is busy.
     concurrency: { type: 'string', default: String(defaults.concurrency) },
     // Skip the instant-provider run ("http") or the HTTP runs ("instant").

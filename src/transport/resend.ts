@@ -189,11 +189,12 @@ function apiEmail<T>(m: Message, html: T, text: T) {
  * timers. A message from the personalizer keeps its html and text as the edition's
  * literal chunks and the recipient's values (filled-text.ts): the literals are encoded
  * once per edition, so a batch only encodes its values and small fields and copies
- * bytes (~4.5 ms a batch, measured in bench/throughput). Any other message is encoded whole.
+ * bytes (~2 ms a batch at the median, measured in bench/throughput). Any other message is
+ * encoded whole.
  *
- * The bytes come out in 64 KB blocks, not as one 2.7 MB buffer, and go to fetch as a
+ * The bytes come out in 64 KB blocks, not as one 3.5 MB buffer, and go to fetch as a
  * stream. Given one buffer, fetch copies it into a new one first (undici's extractBody:
- * `buffer.slice`), inside the rate-limit slot. Each 2.7 MB buffer is fresh memory, and on
+ * `buffer.slice`), inside the rate-limit slot. Each 3.5 MB buffer is fresh memory, and on
  * this machine (a VM) first touching fresh memory is slow: the copy took 0.4 ms at the
  * median but 10–15 ms at p90, so did our own concatenation, and 1 request in 10 left
  * 15 ms late (undici's diagnostics channels; a CPU profile put 80% of those 15 ms in

@@ -7,9 +7,9 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
  * so this sees its requests without touching the SDK.
  *
  * Why the send loop wants it: a provider counts a request against its rate limit when the
- * request arrives, and a 3.5 MB batch, already encoded when its slot comes, leaves ~4 ms
- * after it at the median but 20–35 ms at p90, when this process or the receiving end is
- * busy. The answer's latency bounds that too, but it also holds the
+ * request arrives, and a 3.5 MB batch, already encoded when its slot comes, leaves ~5 ms
+ * after it at the median but ~10 ms at p90 and more when this process or the receiving
+ * end is busy (on the local server, measured with undici's channels). The answer's latency bounds that too, but it also holds the
  * provider's processing time, which says nothing about arrival and varies far more (on the
  * local server the latency overstated the arrival delay by ~35 ms at p90). See
  * send/rate-limiter.ts.

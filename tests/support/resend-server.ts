@@ -251,7 +251,7 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     // compares payloads, and our client is deterministic (the same batch is the same
     // JSON.stringify of the same messages, key order included), so equal bytes is the right
     // notion here, and a client that reordered keys between attempts would be worth a 409.
-    // Hashing the bytes costs ~2 ms a 2.7 MB batch; rebuilding canonical JSON and hashing
+    // Hashing the bytes costs ~2 ms a 3.5 MB batch; rebuilding canonical JSON and hashing
     // that string cost ~100 ms.
     const scope = `${apiKey}\n${idempotencyKey ?? ''}`;
     const hash = idempotencyKey === undefined ? '' : hashBody(endpoint, raw);
@@ -470,9 +470,9 @@ type Content = Pick<ReceivedEmail, 'html' | 'text'>;
 
 /**
  * The `html` and `text` of a request's emails, read from its raw bytes when a test first
- * asks, not kept as strings from the start. A batch is ~2.7 MB of UTF-8; as 100 parsed
- * strings (two bytes a character once any Hangul is in them) it is twice that, on the
- * JS heap, where every one of them survives into the old generation and is paid for by
+ * asks, not kept as strings from the start. A batch is ~3.5 MB of UTF-8; as 100 parsed
+ * strings (2.7 million characters, two bytes each once any Hangul is in them) it is
+ * ~5.4 MB on the JS heap, where every one of them survives into the old generation and is paid for by
  * every full GC. The bytes are off-heap; the parse happens once a request, for tests.
  */
 function lazyContent(raw: Buffer[], retain: boolean): (index: number | undefined) => Content {
