@@ -472,8 +472,9 @@ type Content = Pick<ReceivedEmail, 'html' | 'text'>;
  * The `html` and `text` of a request's emails, read from its raw bytes when a test first
  * asks, not kept as strings from the start. A batch is ~3.5 MB of UTF-8; as 100 parsed
  * strings (2.7 million characters, two bytes each once any Hangul is in them) it is
- * ~5.4 MB on the JS heap, where every one of them survives into the old generation and is paid for by
- * every full GC. The bytes are off-heap; the parse happens once a request, for tests.
+ * ~5.4 MB on the JS heap, where every one of them survives into the old generation and
+ * is paid for by every full GC. The bytes are off-heap; the parse happens once a
+ * request, for tests.
  */
 function lazyContent(raw: Buffer[], retain: boolean): (index: number | undefined) => Content {
   let parsed: unknown;
