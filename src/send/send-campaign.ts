@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { defaults } from '../config.ts';
 import { NewsletterError } from '../errors.ts';
 import type { Email } from '../render/email.ts';
@@ -389,7 +390,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
       // thread). Without it, the first batches, made back to back while the code is still
       // cold (~50 ms each), held the first requests' uploads up by ~150 ms, and the rate
       // limiter, which places a request by when it had left, carried that through the run.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await setImmediate();
     };
 
     for await (const recipient of options.recipients) {
