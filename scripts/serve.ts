@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { resolveConfig } from '../src/config.ts';
+import { startNoticeLoop } from '../src/consent/notice-loop.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { createApp } from '../src/server/create-app.ts';
 import { jsonLog } from '../src/server/json-log.ts';
 import { startServer } from '../src/server/start-server.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { numberFlag, parseFlags, type Command } from './cli.ts';
+import { openListContext, type ListContext } from './list-context.ts';
 
 export const command: Command = {
   help: `Usage: npx newsletter serve [--port 8787] [--host 127.0.0.1]
@@ -16,6 +19,15 @@ Runs the public server on the same journal as \`newsletter send\` (both can run 
   POST /webhooks/resend    Resend events, Svix-signed: bounces and complaints suppress
                            the address; delivery events feed \`newsletter status\`
   GET  /archive            the sent editions; /archive/<slug> the web version of one
+  GET  /subscribe          the sign-up form (double opt-in; content/list.yaml's wording)
+  POST /subscribe          records a pending subscriber, mails the confirmation link
+  GET  /confirm/<token>    a page with a button (changes nothing)
+  POST /confirm/<token>    activates the subscriber and records the consent
+
+It also sends what the list owes people — the confirmation emails and the 처리결과
+notices of 정보통신망법 §50⑦ after every consent and refusal — exactly once, through
+Resend when RESEND_API_KEY is set, else to out/outbox/notices/; a failed one is
+retried, and \`npx newsletter notices\` shows any still owed.
 
 Put it behind your HTTPS proxy at NEWSLETTER_PUBLIC_URL. Logs are JSON lines on
 stdout, with addresses masked (k***@example.com). Ctrl-C or SIGTERM stops it
@@ -27,6 +39,9 @@ Options:
   --content <dir>   where the editions are, for the archive (default: content)
   --archive-all     serve every edition in --content, sent or not (local preview)
   --db <file>       the journal (default: NEWSLETTER_DB or data/newsletter.db)
+  --list <file>     the list settings (default: NEWSLETTER_LIST or content/list.yaml)
+  --trust-proxy     take the client address (sign-up rate limit, consent record) from
+                    X-Forwarded-For: only behind your own proxy
   -h, --help        show this help
 
 Environment:
@@ -41,6 +56,8 @@ Environment:
       content: { type: 'string', default: 'content' },
       'archive-all': { type: 'boolean', default: false },
       db: { type: 'string' },
+      list: { type: 'string' },
+      'trust-proxy': { type: 'boolean', default: false },
     });
     if (positionals.length > 0) {
       throw new NewsletterError('bad-flag', `newsletter serve: unexpected argument \`${positionals[0]}\`. See \`npx newsletter serve --help\`.`);
@@ -49,7 +66,7 @@ Environment:
     if (!Number.isInteger(port) || port > 65535) {
       throw new NewsletterError('bad-flag', `newsletter serve: expected --port to be a whole number from 0 to 65535, got \`${values.port}\`.`);
     }
-    const config = resolveConfig(process.env, values.db === undefined ? {} : { dbPath: values.db });
+    const config = resolveConfig(process.env, { ...(values.db === undefined ? {} : { dbPath: values.db }), ...(values.list === undefined ? {} : { listPath: values.list }) });
     const log = jsonLog((line) => process.stdout.write(line), Date.now);
 
     // Links from a real send are signed with NEWSLETTER_SECRET; the development secret
@@ -71,7 +88,17 @@ Environment:
       log({ event: 'warning', message: 'RESEND_WEBHOOK_SECRET is not set: POST /webhooks/resend answers 503 until it is' });
     }
 
+    // The list settings are what the sign-up form and the consent notices say; without
+    // the file serve still unsubscribes, but owes notices it cannot write: say so loudly.
+    let list: ListContext | undefined;
+    if (existsSync(config.listPath)) {
+      list = await openListContext(config);
+    } else {
+      log({ event: 'warning', message: `${config.listPath} does not exist: no sign-up form, and no 정보통신망법 §50⑦ notice after an unsubscribe — create it (see the README) or pass --list` });
+    }
+
     const store = openStore(config.dbPath);
+    const notices = list === undefined ? undefined : startNoticeLoop({ store, transport: list.transport, context: list.context, now: Date.now, log });
     let app;
     try {
       app = createApp({
@@ -83,16 +110,29 @@ Environment:
         publicUrl: config.publicUrl ?? config.devPublicUrl,
         now: Date.now,
         log,
+        list: list?.settings,
+        trustProxy: values['trust-proxy'] === true,
+        ...(notices === undefined ? {} : { onNotice: notices.kick }),
       });
     } catch (error) {
+      await notices?.stop();
       store.close();
       throw error;
     }
-    const server = await startServer(app, { port, host: values.host ?? '127.0.0.1' }).catch((error: unknown) => {
+    const server = await startServer(app, { port, host: values.host ?? '127.0.0.1' }).catch(async (error: unknown) => {
+      await notices?.stop();
       store.close();
       throw error;
     });
-    log({ event: 'listening', url: server.url, db: store.file, archive: values['archive-all'] ? 'all' : 'sent', webhooks: webhookSecret !== undefined });
+    log({
+      event: 'listening',
+      url: server.url,
+      db: store.file,
+      archive: values['archive-all'] ? 'all' : 'sent',
+      webhooks: webhookSecret !== undefined,
+      signUp: list !== undefined,
+      notices: list === undefined ? 'off' : list.outboxDir ?? 'resend',
+    });
 
     // Graceful shutdown: stop accepting, let requests in flight finish (each unsubscribe
     // answers only after its commit), then close the database, which checkpoints the
@@ -106,7 +146,9 @@ Environment:
         }
         stopping = true;
         log({ event: 'stopping', signal });
-        void server.close().then(() => {
+        void server.close().then(async () => {
+          await notices?.stop();
+          await list?.transport.close();
           store.close();
           log({ event: 'stopped', signal, graceful: true });
           process.off('SIGINT', stop);

@@ -29,8 +29,13 @@ export interface Config {
   devSecret: string;
   /** The journal (SQLite). Env: `NEWSLETTER_DB`. @default 'data/newsletter.db' */
   dbPath: string;
-  /** Where the outbox writes, one folder per campaign. @default 'out/outbox' */
+  /** Where the outbox writes, one folder per campaign. Env: `NEWSLETTER_OUTBOX`. @default 'out/outbox' */
   outboxDir: string;
+  /**
+   * The list settings: sender and consent wording (sign-up form, consent notices).
+   * Env: `NEWSLETTER_LIST`. @default 'content/list.yaml'
+   */
+  listPath: string;
   /** Env: `RESEND_API_KEY`. When unset, the send command defaults to the outbox. @default undefined */
   resendApiKey: string | undefined;
   /** Env: `RESEND_BASE_URL` (tests point it at the local server). @default undefined (the SDK's own) */
@@ -74,6 +79,7 @@ export const defaults: Config = {
   devSecret: 'newsletter-local-development-secret',
   dbPath: 'data/newsletter.db',
   outboxDir: 'out/outbox',
+  listPath: 'content/list.yaml',
   resendApiKey: undefined,
   resendBaseUrl: undefined,
   ratePerSecond: 10,
@@ -87,7 +93,7 @@ export const defaults: Config = {
 };
 
 /** The flags that override a default (already parsed to numbers by the command). */
-export type ConfigFlags = Partial<Pick<Config, 'ratePerSecond' | 'batchSize' | 'dbPath' | 'outboxDir'>>;
+export type ConfigFlags = Partial<Pick<Config, 'ratePerSecond' | 'batchSize' | 'dbPath' | 'outboxDir' | 'listPath'>>;
 
 /**
  * Defaults, then the environment, then flags. An empty variable counts as unset (a
@@ -103,6 +109,8 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Co
     publicUrl: read('NEWSLETTER_PUBLIC_URL')?.replace(/\/+$/, ''),
     secret: read('NEWSLETTER_SECRET'),
     dbPath: read('NEWSLETTER_DB') ?? defaults.dbPath,
+    listPath: read('NEWSLETTER_LIST') ?? defaults.listPath,
+    outboxDir: read('NEWSLETTER_OUTBOX') ?? defaults.outboxDir,
     resendApiKey: read('RESEND_API_KEY'),
     resendBaseUrl: read('RESEND_BASE_URL'),
   };

@@ -1,6 +1,7 @@
 import type { Edition } from '../content/schema.ts';
 import type { Email } from '../render/email.ts';
 import { createPersonalizer, type CampaignIdentity } from '../send/personalize.ts';
+import { mailbox } from '../transport/mailbox.ts';
 import type { Message } from '../transport/transport.ts';
 
 export interface SampleSettings {
@@ -32,9 +33,4 @@ export function sampleIdentity(edition: Edition, settings: SampleSettings): Camp
 /** One message personalized for a made-up reader, to check what every message carries (headers). */
 export function sampleMessage(edition: Edition, email: Email, settings: SampleSettings): Message {
   return createPersonalizer(email, sampleIdentity(edition, settings))({ email: 'reader@example.com', name: '독자', fields: {} });
-}
-
-/** `Name <address>`, the name quoted when it holds a character that would break the header. */
-function mailbox(name: string, address: string): string {
-  return /[",;:<>@()[\]\\]/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}" <${address}>` : `${name} <${address}>`;
 }

@@ -29,6 +29,12 @@ a{color:${l.accent}}
 ul{padding-left:20px}
 li{margin:0 0 8px}
 hr{border:0;border-top:1px solid ${l.rule};margin:24px 0}
+label{font-weight:700}
+input[type=email],input[type=text]{font:inherit;box-sizing:border-box;width:100%;margin-top:4px;padding:10px 12px;border:1px solid ${l.muted};border-radius:8px;background:${l.card};color:${l.text}}
+.consent{display:flex;gap:10px;align-items:flex-start}
+.consent input{margin-top:6px;width:18px;height:18px;flex:none}
+.consent label{font-weight:400}
+.error{color:#b42318;font-weight:700}
 @media (prefers-color-scheme: dark){
 body{background:${d.page};color:${d.text}}
 main{background:${d.card};border-color:${d.rule}}
@@ -36,6 +42,8 @@ main{background:${d.card};border-color:${d.rule}}
 button{background:${d.accent};color:${d.accentText}}
 a{color:${d.accent}}
 hr{border-top-color:${d.rule}}
+input[type=email],input[type=text]{background:${d.page};color:${d.text};border-color:${d.muted}}
+.error{color:#ff9b8f}
 }
 </style>
 </head>

@@ -10,6 +10,11 @@ export interface SuppressionWriter {
 export interface WriterOptions {
   /** How long a batch may wait for the write lock before its requests get a 503. @default 5000 */
   lockTimeoutMs?: number;
+  /**
+   * What one request writes, inside the batch's transaction. @default `suppress` — serve
+   * passes `recordRefusal`, which adds the status, the consent log and the §50⑦ notice.
+   */
+  write?: (input: SuppressionInput & { at: number }) => { added: boolean };
 }
 
 /**
@@ -42,7 +47,8 @@ export function createSuppressionWriter(store: Store, options: WriterOptions = {
   let retries = 0;
 
   const db = store.db;
-  const commit = db.transaction((items: Pending[]) => items.map((p) => suppress(store, p.input)));
+  const write = options.write ?? ((input: SuppressionInput) => suppress(store, input));
+  const commit = db.transaction((items: Pending[]) => items.map((p) => write(p.input)));
   const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
 
   const schedule = (delayMs: number) => {

@@ -69,6 +69,78 @@ const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: the list of record — subscribers with their consent records, the consent wordings
+  // they agreed to, an append-only consent log (the proof), the notices owed to them
+  // (§50⑦ results, §50⑧ reconfirmations, double opt-in confirmations), hashed
+  // suppressions of erased addresses, and where a CSV send's consent came from.
+  `
+  CREATE TABLE consent_wordings (
+    version    TEXT PRIMARY KEY,                 -- content/list.yaml consent.version
+    text       TEXT NOT NULL,                    -- the exact wording shown (Korean, then English)
+    created_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE subscribers (
+    address             TEXT PRIMARY KEY,        -- lower-cased: the identity
+    email               TEXT NOT NULL,           -- as given, the address mail goes to
+    name                TEXT,
+    fields              TEXT NOT NULL DEFAULT '{}', -- JSON merge fields
+    status              TEXT NOT NULL CHECK (status IN ('pending', 'active', 'unsubscribed', 'bounced', 'complained')),
+    consent_method      TEXT CHECK (consent_method IN ('form', 'import', 'cli')),
+    consent_source      TEXT,                    -- where: the form's URL, or the --consent-source text
+    consent_version     TEXT REFERENCES consent_wordings (version),
+    consented_at        TEXT,                    -- when consent was given (a form: the opt-in's confirmation)
+    confirmed_at        TEXT,                    -- double opt-in confirmed (form only)
+    signup_at           TEXT,                    -- the form was posted
+    signup_ip           TEXT,
+    signup_user_agent   TEXT,
+    transaction_ends_at TEXT,                    -- 거래관계 exception: ads allowed for 6 months after
+    reconfirm_due_at    TEXT,                    -- §50⑧: the next two-year anniversary not yet reminded
+    confirm_nonce       TEXT,                    -- the one open double opt-in token (single use)
+    status_at           TEXT NOT NULL,           -- when the status last changed
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX subscribers_by_status ON subscribers (status, address);
+  CREATE INDEX subscribers_by_reconfirm ON subscribers (status, reconfirm_due_at);
+
+  CREATE TABLE consent_log (
+    id      INTEGER PRIMARY KEY,
+    address TEXT NOT NULL,                       -- lower-cased
+    action  TEXT NOT NULL,                       -- signup | consent | refusal | withdrawal | bounced | complained | reconfirm-notice | import | erased
+    at      TEXT NOT NULL,
+    detail  TEXT NOT NULL DEFAULT '{}'           -- JSON: method, source, version, ip, user agent, campaign …
+  ) STRICT;
+  CREATE INDEX consent_log_by_address ON consent_log (address, id);
+
+  CREATE TABLE notices (
+    id          TEXT PRIMARY KEY,                -- kind:address:event time — the idempotency key
+    kind        TEXT NOT NULL CHECK (kind IN ('confirm', 'consent-result', 'refusal-result', 'reconfirm')),
+    address     TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    name        TEXT,
+    event_at    TEXT NOT NULL,                   -- what the notice is about happened then
+    due_by      TEXT NOT NULL,                   -- §50⑦: 14 days after event_at
+    payload     TEXT NOT NULL,                   -- JSON: the template's values, fixed when journaled
+    state       TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'sent', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    provider_id TEXT,
+    next_try_at TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    sent_at     TEXT
+  ) STRICT;
+  CREATE INDEX notices_by_state ON notices (state, next_try_at);
+  CREATE INDEX notices_by_address ON notices (address);
+
+  CREATE TABLE erasures (
+    address_hash TEXT PRIMARY KEY,               -- sha256 of the lower-cased address; nothing else kept
+    erased_at    TEXT NOT NULL
+  ) STRICT;
+
+  ALTER TABLE campaigns ADD COLUMN consent_source TEXT; -- --consent-source of a CSV send
+  ALTER TABLE campaigns ADD COLUMN list_source TEXT;    -- the CSV file, or 'stored'
+  `,
 ];
 
 /** The schema version this code writes. */

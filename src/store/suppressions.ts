@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { NewsletterError } from '../errors.ts';
 import type { Store } from './open-store.ts';
@@ -31,10 +32,27 @@ export interface Suppression {
   createdAt: string;
 }
 
-/** True when the address (any case) is suppressed. */
+/**
+ * True when the address (any case) is suppressed, or was erased (`subscribers erase`
+ * keeps only its hash, so that it is never mailed again).
+ */
 export function isSuppressed(store: Store, address: string): boolean {
-  return statements(store).get.get(address.toLowerCase()) !== undefined;
+  const lower = address.toLowerCase();
+  return statements(store).get.get(lower, addressHash(lower)) !== undefined;
 }
+
+/** What an erased address leaves behind: sha256 of the lower-cased address, hex. */
+export function addressHash(address: string): string {
+  return createHash('sha256').update(address.toLowerCase(), 'utf8').digest('hex');
+}
+
+/** The subscriber status each reason moves a stored subscriber to (manual: removed by hand). */
+const STATUS_FOR: Record<SuppressionReason, string> = {
+  unsubscribed: 'unsubscribed',
+  bounced: 'bounced',
+  complained: 'complained',
+  manual: 'unsubscribed',
+};
 
 /**
  * Records a suppression. The first record wins: a later bounce does not overwrite an
@@ -58,6 +76,11 @@ export function suppress(store: Store, input: SuppressionInput): { added: boolea
     source: s.source,
     created_at: new Date(s.at).toISOString(),
   });
+  // The suppression list is the final word for every send; the stored list's status
+  // follows it, so `subscribers list` and the stored-list send agree with it.
+  if (result.changes === 1) {
+    statements(store).moveStatus.run({ address: s.address.toLowerCase(), status: STATUS_FOR[s.reason], at: new Date(s.at).toISOString() });
+  }
   return { added: result.changes === 1 };
 }
 
@@ -97,7 +120,11 @@ function statements(store: Store) {
 
 function prepare(db: Store['db']) {
   return {
-    get: db.prepare('SELECT 1 FROM suppressions WHERE address = ?').pluck(),
+    get: db.prepare('SELECT 1 FROM suppressions WHERE address = ? UNION ALL SELECT 1 FROM erasures WHERE address_hash = ?').pluck(),
+    moveStatus: db.prepare(
+      `UPDATE subscribers SET status = @status, status_at = @at, updated_at = @at, confirm_nonce = NULL
+       WHERE address = @address AND status IN ('pending', 'active')`,
+    ),
     insert: db.prepare(
       `INSERT INTO suppressions (address, reason, campaign, source, created_at)
        VALUES (@address, @reason, @campaign, @source, @created_at)

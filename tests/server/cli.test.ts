@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +15,11 @@ const exec = promisify(execFile);
 
 let dir: string;
 let db: string;
+let outbox: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'newsletter-cli-'));
   db = join(dir, 'newsletter.db');
+  outbox = join(dir, 'outbox');
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -25,7 +27,7 @@ afterEach(() => {
 
 /** The environment of a fresh shell: no secrets from the machine running the tests. */
 function env(extra: Record<string, string> = {}) {
-  const clean: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', NEWSLETTER_DB: db, ...extra };
+  const clean: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', NEWSLETTER_DB: db, NEWSLETTER_OUTBOX: outbox, ...extra };
   for (const name of ['NEWSLETTER_SECRET', 'NEWSLETTER_PUBLIC_URL', 'RESEND_WEBHOOK_SECRET', 'RESEND_API_KEY'] as const) {
     if (!(name in extra)) delete clean[name];
   }
@@ -177,7 +179,13 @@ describe('npx newsletter serve', { timeout: 60_000 }, () => {
     expect(Date.now() - stopAt).toBeLessThan(5000);
     agent.destroy();
 
-    expect(lines.map((l) => l['event'])).toEqual(['warning', 'warning', 'listening', 'unsubscribed', 'request', 'stopping', 'stopped']);
+    // The §50⑦ 수신거부 notice is sent by the loop beside the requests, so its lines fall
+    // anywhere before 'stopped'; the rest keep their order.
+    const events = lines.map((l) => l['event']);
+    expect(events.filter((e) => e !== 'notice-sent' && e !== 'notices')).toEqual(['warning', 'warning', 'listening', 'unsubscribed', 'request', 'stopping', 'stopped']);
+    expect(events.indexOf('notice-sent')).toBeGreaterThan(events.indexOf('unsubscribed'));
+    expect(events.indexOf('notice-sent')).toBeLessThan(events.indexOf('stopped'));
+    expect(readdirSync(join(outbox, 'notices')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
     expect(lines.at(-1)).toMatchObject({ event: 'stopped', signal: 'SIGTERM', graceful: true });
     expect(JSON.stringify(lines)).not.toContain('kim@example.com');
     const store = openStore(db);

@@ -1,0 +1,55 @@
+import type { Hono } from 'hono';
+import type { Store } from '../../store/open-store.ts';
+import { recordResendEvent } from '../../webhooks/record-resend-event.ts';
+import { resendEventSchema } from '../../webhooks/resend-event.ts';
+import type { createSvixVerifier } from '../../webhooks/verify-svix-signature.ts';
+import { errorName } from '../error-name.ts';
+import { maskAddress } from '../mask-address.ts';
+import type { ServerLog } from '../create-app.ts';
+
+/** `POST /webhooks/resend`: Svix-verified Resend events; bounces and complaints suppress. */
+export function webhookRoutes(
+  app: Hono,
+  options: { store: Store; verifyWebhook: ReturnType<typeof createSvixVerifier> | undefined; now: () => number; log: ServerLog },
+): void {
+  const { store, verifyWebhook, now, log } = options;
+  app.post('/webhooks/resend', async (c) => {
+    if (verifyWebhook === undefined) return c.json({ error: 'webhooks are not configured: set RESEND_WEBHOOK_SECRET' }, 503);
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const headers = { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') };
+    const verified = verifyWebhook(headers, raw, now());
+    if (!verified.ok) {
+      log({ event: 'webhook-rejected', reason: verified.reason });
+      return c.json({ error: 'invalid signature' }, 401);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(raw).toString('utf8'));
+    } catch {
+      log({ event: 'webhook-rejected', reason: 'not-json', id: verified.id });
+      return c.json({ error: 'body is not JSON' }, 400);
+    }
+    const parsed = resendEventSchema.safeParse(json);
+    if (!parsed.success) {
+      log({ event: 'webhook-rejected', reason: 'not-an-event', id: verified.id });
+      return c.json({ error: 'body is not a Resend event' }, 400);
+    }
+    let result: ReturnType<typeof recordResendEvent>;
+    try {
+      result = recordResendEvent(store, verified.id, parsed.data, now());
+    } catch (error) {
+      // 5xx: Resend retries later with the same svix-id, and nothing of this one was kept.
+      log({ event: 'webhook-failed', id: verified.id, type: parsed.data.type, error: errorName(error) });
+      return c.json({ error: 'could not record the event, retry later' }, 503);
+    }
+    log({
+      event: 'webhook',
+      id: verified.id,
+      type: parsed.data.type,
+      campaign: result.campaign,
+      duplicate: result.duplicate,
+      suppressed: result.suppressed.map(maskAddress),
+    });
+    return c.json({ ok: true, duplicate: result.duplicate });
+  });
+}
