@@ -12,6 +12,9 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
   dev: { summary: 'the preview server, with live reload', load: () => import('./dev.ts') },
   serve: { summary: 'unsubscribe pages, Resend webhooks and the web archive', load: () => import('./serve.ts') },
   suppress: { summary: 'list, add, remove, import or export suppressed addresses', load: () => import('./suppress.ts') },
+  subscribers: { summary: 'the stored list with consent records: list, add, import, export, erase', load: () => import('./subscribers.ts') },
+  consent: { summary: 'two-yearly consent reconfirmation (§50⑧): who is due, remind them', load: () => import('./consent.ts') },
+  notices: { summary: 'the confirmation and §50⑦ notices still owed: show and send them', load: () => import('./notices.ts') },
 };
 
 function usage(): string {
@@ -19,7 +22,7 @@ function usage(): string {
     'Usage: npx newsletter <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`),
+    ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(13)}${summary}`),
     '',
     'Run `npx newsletter <command> --help` for the options of each.',
   ].join('\n');

@@ -15,8 +15,8 @@ import { createPersonalizer } from '../src/send/personalize.ts';
 import { lateResumeWarning, planCampaign, type CampaignPlan } from '../src/send/plan-campaign.ts';
 import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { AddressSet } from '../src/subscribers/address-set.ts';
-import { describeInvalidRow, readSubscribers, type LoadReport } from '../src/subscribers/load-subscribers.ts';
+import { openCampaignList, recordListSource } from '../src/send/campaign-list.ts';
+import { checkConsentSource } from '../src/subscribers/add-subscribers.ts';
 import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
 import { createResendTransport } from '../src/transport/resend.ts';
@@ -24,7 +24,7 @@ import type { Transport } from '../src/transport/transport.ts';
 import { engineFlag, numberFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
-  help: `Usage: npx newsletter send <edition.md> --to <list.csv> [options]
+  help: `Usage: npx newsletter send <edition.md> [--to <list.csv>] [options]
 
 Sends the edition to every subscriber on the list exactly once, paced to
 Resend's rate limit, with retries. Every batch is recorded in the journal
@@ -37,7 +37,13 @@ already sent). Through Resend it then asks for confirmation (--yes without a
 terminal); the outbox and --dry-run go ahead.
 
 Options:
-  --to <list.csv>         the subscribers (header row; email, optional name, merge fields)
+  --to <list.csv>         a CSV instead of the stored list (header row: email, optional
+                          name, consented_at, merge fields); without --to, the stored
+                          list's active subscribers (\`npx newsletter subscribers\`)
+  --consent-source <text> an advertisement to a CSV: where its recipients' consent is
+                          recorded, for rows without consented_at (kept with the campaign)
+  --skip-unconsented      an advertisement to a CSV: leave out rows without consented_at
+                          instead of refusing the list
   --transport <name>      resend or outbox (default: resend when RESEND_API_KEY is set)
   --dry-run               everything but the transport: nothing sent, nothing recorded
   --test <a@x,b@y>        send only to these addresses, subject marked as a test,
@@ -73,6 +79,8 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       yes: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       engine: { type: 'string' },
+      'consent-source': { type: 'string' },
+      'skip-unconsented': { type: 'boolean', default: false },
     });
     const engine = engineFlag('send', values.engine);
     const file = positionals[0];
@@ -82,7 +90,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const json = values.json === true;
     const dryRun = values['dry-run'] === true;
     const testAddresses = values.test === undefined ? undefined : parseTestAddresses(values.test);
-    if (values.to === undefined && testAddresses === undefined) throw usage('--to <list.csv> is required (or --test a@x,b@y for a test send).');
+    const consentSource = values['consent-source'] === undefined ? undefined : checkConsentSource(values['consent-source'], 'send');
     const rate = numberFlag('send', 'rate', values.rate, 0.1);
     const config = resolveConfig(process.env, rate === undefined ? {} : { ratePerSecond: rate });
     // Human lines go to stdout; with --json, stdout holds only the JSON, so they go to stderr.
@@ -147,34 +155,32 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const transport = createTransport(transportName, config, outboxDir);
     try {
       // --- The plan: a first pass over the list, nothing sent --------------------------
-      let listReport: LoadReport | undefined;
-      // One de-duplication table for both passes (11.4 MB at a million rows), not one each.
-      const seen = new AddressSet(0);
-      const listFor = (): AsyncIterable<Recipient> => {
-        if (testAddresses !== undefined) return iterate(testAddresses);
-        const read = readSubscribers(values.to as string, { strict: values.strict === true, seen });
-        listReport = read.report;
-        return read.recipients;
-      };
-      const plan = await planCampaign({ slug: edition.slug, transport: transportName, recipients: listFor(), store });
-      const planReport = listReport;
+      // The stored list, or a CSV gated for consent, or the test addresses.
+      const list = openCampaignList({
+        to: values.to,
+        test: testAddresses,
+        store,
+        strict: values.strict === true,
+        advertisement: edition.advertisement,
+        consentSource,
+        skipUnconsented: values['skip-unconsented'] === true,
+        now: systemClock.now(),
+      });
+      const plan = await planCampaign({ slug: edition.slug, transport: transportName, recipients: list.pass(), store });
+      list.checkAfterPlan();
+      const planSummary = list.summary();
       const warnings = [
         ...checkWarnings,
-        ...(planReport?.warnings ?? []),
+        ...planSummary.warnings,
         ...(transportName === 'resend' ? [lateResumeWarning(plan.firstAttemptAt, systemClock.now())].filter((w) => w !== undefined) : []),
       ];
       if (!json) {
         if (testAddresses !== undefined) {
           say(`Test send of ${edition.slug} to ${testAddresses.map((r) => r.email).join(', ')} through ${transportName}: subject marked as a test, not recorded as the campaign.`);
         } else {
-          const list = planReport === undefined ? undefined : {
-            file: planReport.file,
-            rows: planReport.rows,
-            duplicates: planReport.duplicates,
-            invalidCount: planReport.invalidCount,
-            invalidLines: planReport.invalid.slice(0, 10).map((row) => describeInvalidRow(planReport.file, row)),
-          };
-          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(list === undefined ? {} : { list }), warnings })) say(line);
+          const summary = planSummary.list;
+          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(summary === undefined ? {} : { list: summary }), warnings })) say(line);
+          if (consentSource !== undefined) say(`  consent       attested: ${consentSource} (kept with the campaign)`);
         }
         if (scheduledAt !== undefined) say(`  scheduled at  ${scheduledAt} (Resend delivers then)`);
       }
@@ -212,14 +218,20 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
         barShown = false;
       };
       // The second pass over the list: the one that sends.
-      const recipients = listFor();
-      const sendListReport = listReport;
+      const recipients = list.pass();
+      const sendListReport = list.summary().report;
+      let sourceRecorded = false;
+      const recordSource = () => {
+        if (dryRun || testAddresses !== undefined) return;
+        recordListSource(store, plan.campaign, list.source, consentSource);
+        sourceRecorded = true;
+      };
       let report: SendReport;
       try {
         report = await sendCampaign({
           email,
           recipients,
-          ...(sendListReport === undefined ? {} : { listReport: sendListReport }),
+          ...(sendListReport !== undefined && 'invalidCount' in sendListReport ? { listReport: sendListReport } : {}),
           personalize,
           transport,
           store,
@@ -236,6 +248,8 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
           signal: controller.signal,
           onProgress(p) {
+            // The campaign exists in the journal from the first progress on.
+            if (!sourceRecorded) recordSource();
             if (progressOnTty) {
               process.stderr.write(`\r\x1b[K${formatProgress(p, plan.toSend, { bar: true })}`);
               barShown = true;
@@ -254,6 +268,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
         process.off('SIGINT', onSigint);
         clearBar();
       }
+      recordSource();
 
       // --- The report ---------------------------------------------------------------------
       const resume = `npx newsletter send ${argv.map(shellQuote).join(' ')}`;
@@ -352,10 +367,6 @@ async function confirm(plan: CampaignPlan): Promise<void> {
   } finally {
     rl.close();
   }
-}
-
-async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }
 
 function shellQuote(arg: string): string {

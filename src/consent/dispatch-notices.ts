@@ -16,6 +16,8 @@ export interface DispatchOptions {
    * @default 250 (4/s) through Resend, 0 for the outbox
    */
   minIntervalMs?: number;
+  /** Send every owed notice now, even those waiting for a retry time (a person asked). @default false */
+  all?: boolean;
   /** Stop after this many notices (the rest stay owed). @default Infinity */
   limit?: number;
   /** Checked between notices: no new one starts once it is aborted. */
@@ -51,7 +53,7 @@ export async function dispatchNotices(options: DispatchOptions): Promise<Dispatc
   let lastCall = -Infinity;
   while (report.sent + report.failed + report.retrying < limit) {
     if (options.signal?.aborted) break;
-    const batch = owedNotices(store, { readyAt: now(), limit: 100 }).filter((r) => !tried.has(r.id));
+    const batch = owedNotices(store, { readyAt: options.all === true ? Date.parse('9999-12-31') : now(), limit: 100 }).filter((r) => !tried.has(r.id));
     if (batch.length === 0) break;
     for (const row of batch) {
       if (options.signal?.aborted || report.sent + report.failed + report.retrying >= limit) break;

@@ -34,6 +34,8 @@ export interface LoadReport {
   invalidCount: number;
   /** The first MAX_INVALID_REPORTED invalid rows, in file order. */
   invalid: InvalidRow[];
+  /** Valid rows the caller's `filter` left out. */
+  filtered: number;
   /** Columns that were ignored, and why (`list.csv:1 column "회사" is ignored: …`). */
   warnings: string[];
 }
@@ -46,6 +48,11 @@ export interface ReadOptions {
    * be later than. @default Date.now()
    */
   now?: number;
+  /**
+   * Sees each valid, de-duplicated row with its line; returning false leaves the row out
+   * (counted in `report.filtered`). The send command's consent gate. @default keep every row
+   */
+  filter?: (recipient: Recipient, line: number) => boolean;
   /**
    * The de-duplication table, for a caller that reads the same list more than once (the
    * send command: the plan, then the send). The read clears it and makes room for the
@@ -100,6 +107,7 @@ export function readSubscribers(
     duplicates: 0,
     invalidCount: 0,
     invalid: [],
+    filtered: 0,
     warnings: [],
   };
   let iterated = false;
@@ -107,7 +115,7 @@ export function readSubscribers(
     [Symbol.asyncIterator]() {
       if (iterated) throw new Error(`readSubscribers(${quote(file)}): the recipients can be iterated only once`);
       iterated = true;
-      return streamRecipients(file, options.strict === true, options.seen, report, options.now ?? Date.now());
+      return streamRecipients(file, options.strict === true, options.seen, report, options.now ?? Date.now(), options.filter);
     },
   };
   return { recipients, report };
@@ -133,6 +141,7 @@ async function* streamRecipients(
   shared: AddressSet | undefined,
   report: LoadReport,
   now: number,
+  filter: ReadOptions['filter'],
 ): AsyncGenerator<Recipient> {
   if (shared !== undefined) {
     // Two reads filling one table would each drop the other's addresses as duplicates.
@@ -204,6 +213,10 @@ async function* streamRecipients(
         }
         if (!seen.add(checked.recipient.email)) {
           report.duplicates++;
+          continue;
+        }
+        if (filter !== undefined && !filter(checked.recipient, line)) {
+          report.filtered++;
           continue;
         }
         report.valid++;
