@@ -30,6 +30,10 @@ export interface Finding {
   message: string;
   /** `file:line` when the problem can be traced to a line of the edition. */
   where?: string;
+  /** The rule within the check, such as `contact-missing`. */
+  rule?: string;
+  /** The rule's explanation , when it has one. */
+  url?: string;
   /** Only on `clients` findings. */
   support?: ClientSupport;
 }
