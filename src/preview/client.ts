@@ -514,6 +514,8 @@ const CHECK_TITLES: Record<Finding['check'], string> = {
   'merge-slots': 'Merge slots',
   size: 'Size',
   clients: 'Client support (caniemail: Gmail, Apple Mail, Outlook, Yahoo)',
+  accessibility: 'Accessibility (axe-core at 375 px, light and dark; contrast; Email Markup Consortium checks)',
+  spam: 'Spam score (SpamAssassin over one personalized message)',
 };
 
 function checksContent(report: CheckReport): Node[] {
@@ -540,6 +542,8 @@ function findingItem(f: Finding): HTMLElement {
     item.append(...supportContent(f.support));
   } else {
     item.append(f.message);
+    // The rule's explanation (axe's page, WCAG's, SpamAssassin's rule list).
+    if (f.url) item.append(' ', el('a', { href: f.url, target: '_blank', rel: 'noreferrer', 'data-role': 'rule-help' }, f.rule ?? 'why'));
   }
   return item;
 }
