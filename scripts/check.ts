@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { checkClientSupport } from '../src/check/check-client-support.ts';
 import { checkEdition, checkProblems } from '../src/check/check-edition.ts';
 import { checkInbox } from '../src/check/check-inbox.ts';
-import { DEFAULT_CHROMIUM } from '../src/check/launch-chromium.ts';
+import { DEFAULT_CHROMIUM, launchChromium } from '../src/check/launch-chromium.ts';
 import type { CheckReport, Finding } from '../src/check/finding.ts';
 import { sampleMessage } from '../src/check/sample-message.ts';
 import { readEdition } from '../src/content/load-edition.ts';
@@ -65,7 +65,8 @@ Options:
       const source = await readFile(file, 'utf8');
       const settings = { publicUrl: config.publicUrl ?? config.devPublicUrl, secret: config.secret ?? config.devSecret };
       const sample = sampleMessage(loaded.edition, built.email, settings);
-      const inbox = await checkInbox(loaded.edition, built.email, { chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM, settings });
+      const browser = await launchChromium(process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
+      const inbox = await checkInbox(loaded.edition, built.email, { browser, settings }).finally(() => browser?.close());
       report = checkEdition({
         edition: loaded.edition,
         email: built.email,

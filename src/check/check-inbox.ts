@@ -3,13 +3,13 @@ import type { Email } from '../render/email.ts';
 import { composeEml } from '../transport/compose-eml.ts';
 import { checkAccessibility } from './check-accessibility.ts';
 import { runSpamAssassin, spamFindings } from './check-spam.ts';
+import type { Browser } from 'playwright-core';
 import type { Finding } from './finding.ts';
-import { launchChromium } from './launch-chromium.ts';
 import { sampleMessage, type SampleSettings } from './sample-message.ts';
 
 export interface InboxCheckOptions {
-  /** Chromium's binary (scripts/ reads CHROMIUM_PATH; DEFAULT_CHROMIUM otherwise). */
-  chromiumPath: string;
+  /** Chromium, from launchChromium; undefined when there is none (a warning says how to install it). */
+  browser: Browser | undefined;
   /** The SpamAssassin command. @default 'spamassassin' */
   spamassassin?: string;
   /** The unsubscribe links' base and key, as for the other checks' sample message. */
@@ -31,14 +31,9 @@ export interface InboxFindings {
 export async function checkInbox(edition: Edition, email: Email, options: InboxCheckOptions): Promise<InboxFindings> {
   const message = sampleMessage(edition, email, options.settings);
   const eml = await composeEml(message, 'check-sample', new Date(`${edition.date}T09:00:00+09:00`));
-  const browser = await launchChromium(options.chromiumPath);
-  try {
-    const [accessibility, spam] = await Promise.all([
-      checkAccessibility(browser, message.html, edition.subject),
-      runSpamAssassin(eml, options.spamassassin).then(spamFindings),
-    ]);
-    return { accessibility, spam };
-  } finally {
-    await browser?.close();
-  }
+  const [accessibility, spam] = await Promise.all([
+    checkAccessibility(options.browser, message.html, edition.subject),
+    runSpamAssassin(eml, options.spamassassin).then(spamFindings),
+  ]);
+  return { accessibility, spam };
 }
