@@ -17,7 +17,8 @@ export const command: Command = {
 Loads and renders an edition and checks what a reader's mailbox will make of it:
   schema      the front matter and body (every problem, with file and line)
   ad-rules    정보통신망법 §50: "(광고)" at the very start of an advertisement's
-              subject, the sender's name and contact in the footer, a 수신거부
+              subject, the sender's name, email, phone and postal address in
+              the footer (each missing one named), a 수신거부
               link to {{unsubscribe_url}}, and List-Unsubscribe headers
   links       absolute https:// (or mailto:, or a merge slot), no placeholders
               such as example.com, "#" or TODO
