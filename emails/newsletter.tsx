@@ -1,4 +1,4 @@
-import { Body, Container, Head, Heading, Html, Preview, Section, Text } from './components/react-email.ts';
+import { Container, Head, Heading, Html, Preview, Section, Text } from './components/react-email.ts';
 import type { Edition } from '../src/content/schema.ts';
 import { Blocks } from './components/blocks.tsx';
 import { CtaButton } from './components/cta-button.tsx';
@@ -6,6 +6,7 @@ import { Footer, type FooterLinks } from './components/footer.tsx';
 import { Header } from './components/header.tsx';
 import { IssueIndex } from './components/issue-index.tsx';
 import { IssueSection } from './components/issue-section.tsx';
+import { articleAttributes } from './components/title.ts';
 import { darkModeCss, theme } from './theme.ts';
 
 export interface NewsletterProps {
@@ -36,16 +37,20 @@ export default function Newsletter({ edition, slots = {} }: NewsletterProps) {
         <style>{darkModeCss()}</style>
       </Head>
       {/*
-        React Email's <Body> copies its style onto an inner table cell that has no class,
-        so a background there would stay light in dark mode: the page colour goes on the
-        body as an attribute and on our own wrapper section, both with the dark class.
+        Not React Email's <Body>: its table would be the body's only child, and the content
+        must sit in a wrapper with lang and dir there (webmail clients drop <html lang>, so a
+        screen reader would read the Korean with an English voice). The same table follows
+        inside the wrapper: the font goes on its cell for clients that drop <body>'s styles.
+        The page colour goes on the body as an attribute and on our own wrapper section,
+        both with the dark class.
       */}
-      <Body
-        className="nl-page"
-        {...{ bgcolor: theme.light.page }}
-        style={{ margin: 0, padding: 0, width: '100%', fontFamily: theme.font, wordBreak: 'keep-all', WebkitTextSizeAdjust: '100%' }}
-      >
+      <body className="nl-page" {...{ bgcolor: theme.light.page }} style={{ margin: 0, padding: 0 }}>
+        <div {...articleAttributes(edition.subject)} style={{ margin: 0, padding: 0 }}>
         <Preview>{edition.preheader}</Preview>
+        <table role="presentation" border={0} width="100%" cellPadding={0} cellSpacing={0} align="center">
+        <tbody>
+        <tr>
+        <td style={{ margin: 0, padding: 0, width: '100%', fontFamily: theme.font, wordBreak: 'keep-all', WebkitTextSizeAdjust: '100%' }}>
         <Section className="nl-page" style={{ backgroundColor: theme.light.page }}>
         {MSO_OPEN}
         <Container className="nl-card" style={{ width: '100%', maxWidth: `${theme.width}px`, margin: '0 auto', backgroundColor: theme.light.card }}>
@@ -82,7 +87,12 @@ export default function Newsletter({ edition, slots = {} }: NewsletterProps) {
         </Container>
         {MSO_CLOSE}
         </Section>
-      </Body>
+        </td>
+        </tr>
+        </tbody>
+        </table>
+        </div>
+      </body>
     </Html>
   );
 }

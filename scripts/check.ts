@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { checkClientSupport } from '../src/check/check-client-support.ts';
 import { checkEdition, checkProblems } from '../src/check/check-edition.ts';
+import { checkInbox } from '../src/check/check-inbox.ts';
+import { DEFAULT_CHROMIUM, launchChromium } from '../src/check/launch-chromium.ts';
 import type { CheckReport, Finding } from '../src/check/finding.ts';
 import { sampleMessage } from '../src/check/sample-message.ts';
 import { readEdition } from '../src/content/load-edition.ts';
@@ -15,7 +17,8 @@ export const command: Command = {
 Loads and renders an edition and checks what a reader's mailbox will make of it:
   schema      the front matter and body (every problem, with file and line)
   ad-rules    정보통신망법 §50: "(광고)" at the very start of an advertisement's
-              subject, the sender's name and contact in the footer, a 수신거부
+              subject, the sender's name, email, phone and postal address in
+              the footer (each missing one named), a 수신거부
               link to {{unsubscribe_url}}, and List-Unsubscribe headers
   links       absolute https:// (or mailto:, or a merge slot), no placeholders
               such as example.com, "#" or TODO
@@ -24,6 +27,13 @@ Loads and renders an edition and checks what a reader's mailbox will make of it:
   size        the HTML against Gmail's ~102 KB clip
   clients     caniemail support in Gmail, Apple Mail, Outlook and Yahoo,
               one line per feature with the clients that lack it
+  accessibility  axe-core in Chromium at 375 px, light and dark; text contrast
+              of 4.5:1 in light, dark and force-inverted; the Email Markup
+              Consortium's checks (lang/dir inside <body>, one h1, title,
+              presentation tables, link text). Serious or critical: an error.
+              Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium)
+  spam        SpamAssassin (-L, local tests) over one personalized message:
+              a warning from 2 points, an error from 5. Needs spamassassin
 
 Exits 1 when there is an error, 0 when there are only warnings (CI and
 \`newsletter send\` rely on this), 2 on a usage error.
@@ -54,10 +64,10 @@ Options:
       const config = resolveConfig(process.env);
       const built = await buildEdition(loaded.edition, engine ? { engine } : {});
       const source = await readFile(file, 'utf8');
-      const sample = sampleMessage(loaded.edition, built.email, {
-        publicUrl: config.publicUrl ?? config.devPublicUrl,
-        secret: config.secret ?? config.devSecret,
-      });
+      const settings = { publicUrl: config.publicUrl ?? config.devPublicUrl, secret: config.secret ?? config.devSecret };
+      const sample = sampleMessage(loaded.edition, built.email, settings);
+      const browser = await launchChromium(process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
+      const inbox = await checkInbox(loaded.edition, built.email, { browser, settings }).finally(() => browser?.close());
       report = checkEdition({
         edition: loaded.edition,
         email: built.email,
@@ -66,6 +76,7 @@ Options:
         source,
         sample,
         clientSupport: checkClientSupport(built.email.html),
+        inbox,
       });
     }
     if (values.json) {
@@ -79,22 +90,25 @@ Options:
 
 function formatReport(file: string, report: CheckReport, all: boolean): string[] {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const infos = report.findings.filter((f) => f.severity === 'info').length;
+  // The spam score is shown even when it is only info: a low score is worth seeing too.
+  const hidden = (f: Finding) => f.severity === 'info' && f.check !== 'spam';
+  const infos = report.findings.filter(hidden).length;
   const lines = [
     `${report.errors > 0 ? '✗' : '✓'} ${file}: ${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}${infos > 0 ? `, ${infos} info` : ''}`,
   ];
   for (const finding of report.findings) {
-    if (finding.severity === 'info' && !all) continue;
+    if (hidden(finding) && !all) continue;
     lines.push(formatFinding(finding));
   }
-  if (infos > 0 && !all) lines.push(`  (${plural(infos, 'note')} on partial client support not shown — add --all)`);
+  if (infos > 0 && !all) lines.push(`  (${plural(infos, 'note')} on partial client support and page-only accessibility rules not shown — add --all)`);
   if (report.errors > 0) lines.push('Fix the errors above; warnings alone do not stop a send.');
   return lines;
 }
 
 function formatFinding(f: Finding): string {
-  const head = `  ${f.severity.padEnd(7)} ${f.check.padEnd(11)} `;
+  const head = `  ${f.severity.padEnd(7)} ${f.check.padEnd(13)} `;
   const where = f.where ? `${f.where} ` : '';
-  const link = f.support?.url ? `\n${' '.repeat(head.length)}${f.support.url}` : '';
+  const url = f.support?.url ?? f.url;
+  const link = url ? `\n${' '.repeat(head.length)}${url}` : '';
   return `${head}${where}${f.message}${link}`;
 }

@@ -50,6 +50,7 @@ Options:
       secret: config.secret ?? config.devSecret,
       outboxDir: config.outboxDir,
       ...(engine ? { engine } : {}),
+      ...(process.env.CHROMIUM_PATH ? { chromiumPath: process.env.CHROMIUM_PATH } : {}),
       ...(config.resendApiKey ? { resend: { apiKey: config.resendApiKey, ...(config.resendBaseUrl ? { baseUrl: config.resendBaseUrl } : {}) } } : {}),
     });
     console.log(`Preview: ${server.url}/  (test sends go ${config.resendApiKey ? 'through Resend' : `to ${config.outboxDir}/<slug>-test/`}; Ctrl-C stops)`);

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { checkEdition } from '../src/check/check-edition.ts';
 import { sampleIdentity } from '../src/check/sample-message.ts';
 import type { Finding } from '../src/check/finding.ts';
-import { checkSendTime } from '../src/check/check-send-time.ts';
+import { sendVerdict } from '../src/check/send-verdict.ts';
 import { resolveConfig, type Config } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
 import { NewsletterError } from '../src/errors.ts';
@@ -121,11 +121,10 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       source: await readFile(file, 'utf8'),
       sample: personalize({ email: 'reader@example.com', fields: {} }),
     });
-    // The law (정보통신망법 §50, RFC 8058 headers) and Gmail's clip, which would hide the
-    // 수신거부 link, refuse the send; the other checks' errors (a placeholder link, say)
-    // are a person's call, so they are shown in the plan as warnings.
+    // What refuses the send and what only warns, by transport: see src/check/send-verdict.ts.
     const describe = (f: Finding) => `${f.where ? `${f.where} ` : ''}${f.message}`;
-    const blocking = compliance.findings.filter((f) => f.severity === 'error' && (f.check === 'ad-rules' || f.check === 'size'));
+    const verdict = sendVerdict(compliance.findings, transportName);
+    const blocking = verdict.blocking;
     if (blocking.length > 0) {
       throw new NewsletterError(
         'not-compliant',
@@ -133,10 +132,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
         blocking.map(describe),
       );
     }
-    const checkWarnings = [
-      ...compliance.findings.filter((f) => f.severity === 'error' && !blocking.includes(f)).map((f) => `${describe(f)} (newsletter check calls this an error)`),
-      ...checkSendTime(edition.advertisement, new Date(scheduledAt ?? systemClock.now())).map((f) => f.message),
-    ];
+    const checkWarnings = verdict.warnings.map((f) => `${describe(f)}${f.severity === 'error' ? ' (newsletter check calls this an error)' : ''}`);
     const outboxDir = join(config.outboxDir, transportDirName(edition.slug, testAddresses !== undefined));
     if (values.transport === undefined && transportName === 'outbox') {
       const secretNote = config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends)' : '';

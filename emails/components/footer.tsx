@@ -1,6 +1,7 @@
 import { Link, Section, Text } from './react-email.ts';
 import type { Edition } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
+import { contactLine } from './contact-line.ts';
 
 export interface FooterLinks {
   /** Merge slot or URL of the web version ("웹에서 보기"). */
@@ -19,11 +20,12 @@ const small = {
 
 /**
  * Sender identity, contact, the web version and the refusal link: what 정보통신망법 §50
- * asks of an advertisement (sender name and contact, a free way to refuse), shown for
- * every edition.
+ * asks of an advertisement (the sender's name, email address, phone number and postal
+ * address — 시행령 별표 6 — and a free way to refuse), shown for every edition.
  */
 export function Footer({ edition, links }: { edition: Edition; links: FooterLinks }) {
   const link = { color: theme.light.muted, textDecoration: 'underline' } as const;
+  const contact = contactLine(edition.contact);
   return (
     <Section className="nl-pad" style={{ padding: `8px ${theme.gutter}px 32px` }}>
       {edition.tags.length > 0 ? (
@@ -33,7 +35,7 @@ export function Footer({ edition, links }: { edition: Edition; links: FooterLink
       ) : null}
       <Text className="nl-muted" style={small}>
         <strong>{edition.from.name}</strong>
-        {` · ${edition.contact}`}
+        {contact ? ` · ${contact}` : ''}
       </Text>
       {edition.advertisement ? (
         <Text className="nl-muted" style={small}>

@@ -1,8 +1,9 @@
-import { Img, Link, Section, Text } from './react-email.ts';
+import { Heading, Img, Link, Section, Text } from './react-email.ts';
 import type { Edition } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
+import { editionTitle } from './title.ts';
 
-/** The publisher's masthead: logo or name, tagline, the edition's date. */
+/** The publisher's masthead: logo or name, tagline, the edition's date; then the edition's title, the email's one <h1>. */
 export function Header({ edition }: { edition: Edition }) {
   const { publisher } = edition;
   return (
@@ -17,6 +18,9 @@ export function Header({ edition }: { edition: Edition }) {
       <Text className="nl-muted" style={{ margin: '6px 0 0', fontSize: `${theme.size.small}px`, lineHeight: 1.5, color: theme.light.muted, wordBreak: 'keep-all' }}>
         {publisher.tagline ? `${publisher.tagline} · ${formatDate(edition.date)}` : formatDate(edition.date)}
       </Text>
+      <Heading as="h1" className="nl-text nl-h1" style={{ margin: '14px 0 0', fontSize: `${theme.size.h1}px`, lineHeight: 1.35, fontWeight: 800, color: theme.light.text, wordBreak: 'keep-all' }}>
+        {editionTitle(edition.subject)}
+      </Heading>
     </Section>
   );
 }

@@ -3,6 +3,7 @@ import type { Section as EditionSection } from '../../src/content/schema.ts';
 import { theme } from '../theme.ts';
 import { Blocks } from './blocks.tsx';
 import { issueLabel } from './ordinal.ts';
+import { moreLinkLabel } from './title.ts';
 
 /** One numbered issue: "첫 번째 이슈", the headline, its summary and figures, "자세히 보기". */
 export function IssueSection({ section, number }: { section: EditionSection; number: number }) {
@@ -15,16 +16,17 @@ export function IssueSection({ section, number }: { section: EditionSection; num
         {section.heading}
       </Heading>
       <Blocks blocks={section.blocks} />
-      {section.more ? <MoreLink label={section.more.label} url={section.more.url} /> : null}
+      {section.more ? <MoreLink label={section.more.label} url={section.more.url} about={section.heading} /> : null}
       <Hr className="nl-rule" style={{ borderColor: theme.light.rule, margin: '24px 0' }} />
     </Section>
   );
 }
 
-export function MoreLink({ label, url }: { label: string; url: string }) {
+/** The "read more" link; `about` (the issue's headline) goes into its accessible name. */
+export function MoreLink({ label, url, about }: { label: string; url: string; about: string }) {
   return (
     <Text style={{ margin: '0 0 8px', fontSize: '15px', lineHeight: 1.6 }}>
-      <Link href={url} className="nl-link" style={{ color: theme.light.accent, fontWeight: 700, textDecoration: 'none' }}>
+      <Link href={url} aria-label={moreLinkLabel(label, about)} className="nl-link" style={{ color: theme.light.accent, fontWeight: 700, textDecoration: 'none' }}>
         {`${label} →`}
       </Link>
     </Text>

@@ -1,4 +1,5 @@
 import type { Edition } from '../../src/content/schema.ts';
+import { contactLine } from '../components/contact-line.ts';
 import type { FooterLinks } from '../components/footer.tsx';
 import { paragraph } from './inline.ts';
 import { css, h, type Child, type Markup } from './markup.ts';
@@ -12,6 +13,7 @@ import { mutedLinkStyle } from './styles.ts';
 export function footer(edition: Edition, links: FooterLinks): Markup {
   const small = (children: Child, paddingBottom = '8px') =>
     h('mj-text', { 'mj-class': 'small', 'padding-bottom': paddingBottom }, paragraph('nl-muted', children));
+  const contact = contactLine(edition.contact);
   const link = (href: string, label: string) => h('a', { href, class: 'nl-muted', style: css(mutedLinkStyle), target: '_blank' }, label);
   return h(
     'mj-section',
@@ -20,7 +22,7 @@ export function footer(edition: Edition, links: FooterLinks): Markup {
       'mj-column',
       null,
       edition.tags.length > 0 ? small(edition.tags.map((tag) => `#${tag}`).join('  '), '16px') : null,
-      small([h('strong', null, edition.from.name), ` · ${edition.contact}`]),
+      small([h('strong', null, edition.from.name), contact ? ` · ${contact}` : '']),
       edition.advertisement
         ? small(
             `이 메일은 ${edition.from.name} 소식 받기에 동의하신 분께 보내는 광고성 정보입니다. 더 받고 싶지 않으시면 아래 수신거부를 눌러 주세요. 수신거부는 무료입니다.`,

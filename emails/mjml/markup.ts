@@ -49,7 +49,7 @@ type MjmlTag =
   | 'mj-divider'
   | 'mj-table';
 
-type HtmlTag = 'meta' | 'p' | 'h2' | 'div' | 'span' | 'a' | 'strong' | 'em' | 'code' | 'br' | 'tr' | 'td';
+type HtmlTag = 'meta' | 'p' | 'h1' | 'h2' | 'div' | 'span' | 'a' | 'strong' | 'em' | 'code' | 'br' | 'tr' | 'td';
 
 /** Tags whose children are MJML elements: one per line, so MJML's error lines point somewhere. */
 const STRUCTURAL = new Set<string>(['mjml', 'mj-head', 'mj-attributes', 'mj-body', 'mj-section', 'mj-column']);

@@ -4,7 +4,7 @@ import { theme } from '../theme.ts';
 import { blocks } from './blocks.ts';
 import { callToAction } from './call-to-action.ts';
 import { footer } from './footer.ts';
-import { head } from './head.ts';
+import { head, preheader } from './head.ts';
 import { header } from './header.ts';
 import { paragraph } from './inline.ts';
 import { indexGrid, indexTitle } from './issue-index.ts';
@@ -30,6 +30,7 @@ export function newsletterMjml({ edition, slots = {} }: NewsletterProps): string
     h(
       'mj-body',
       { width: `${theme.width}px`, 'background-color': theme.light.page, 'css-class': 'nl-page' },
+      preheader(edition),
       h(
         'mj-section',
         { 'mj-class': 'card', 'padding-top': '28px' },

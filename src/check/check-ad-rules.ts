@@ -1,13 +1,14 @@
 import type { Finding } from './finding.ts';
 import type { ScannedHtml } from './scan-html.ts';
 import type { Locate } from './source-locator.ts';
+import { CONTACT_FIELDS } from '../../emails/components/contact-line.ts';
 
 /** The edition fields the rules look at. */
 export interface AdRuleInput {
   advertisement: boolean;
   subject: string;
   from: { name: string };
-  contact: string;
+  contact: { email?: string | undefined; phone?: string | undefined; address?: string | undefined };
 }
 
 /** The rendered parts the rules look at. */
@@ -19,6 +20,8 @@ export interface AdRuleEmail {
 }
 
 export const AD_PREFIX = '(광고)';
+const FIELD_WORDS = { email: 'email address (전자우편주소)', phone: 'phone number (전화번호)', address: 'postal address (주소)' } as const;
+const FIELD_EXAMPLES = { email: 'news@example.com', phone: '02-123-4567', address: '서울특별시 …' } as const;
 /** The merge slot the send step fills with the recipient's one-click unsubscribe URL. */
 const UNSUBSCRIBE_SLOT = /^\{\{\s*unsubscribe_url\s*\}\}$/;
 
@@ -27,7 +30,9 @@ const UNSUBSCRIBE_SLOT = /^\{\{\s*unsubscribe_url\s*\}\}$/;
  * rules, as far as they can be read off an edition:
  * - an advertisement's subject begins with "(광고)", exactly those four characters (§50④;
  *   the KISA guide rejects variants like "[광고]" or "(광 고)");
- * - the sender's name and contact are in the footer (§50④);
+ * - the sender's name, email address, phone number and postal address are in the footer
+ *   (§50④, 시행령 별표 6): a missing field is a warning here, with the rule
+ *   `contact-missing`; sendVerdict makes it refuse a send through Resend;
  * - a free way to refuse: a "수신거부" link to the recipient's unsubscribe URL in the HTML
  *   and the URL in the text part (§50④ and ⑥);
  * - List-Unsubscribe and List-Unsubscribe-Post on every message (RFC 8058, required by
@@ -59,8 +64,22 @@ export function checkAdRules(edition: AdRuleInput, email: AdRuleEmail, locate: L
   if (!footerText.includes(edition.from.name.trim())) {
     add(identity, `the sender's name "${edition.from.name}" is not in the email's text — the footer must name the sender (정보통신망법 §50); check the template's footer`, locate('from:'));
   }
-  if (!footerText.includes(edition.contact.trim())) {
-    add(identity, `the contact line "${edition.contact}" is not in the email's text — the footer must give the sender's contact (정보통신망법 §50); check the template's footer`, locate('contact:'));
+  const contactAt = locate('contact:');
+  for (const [field, label] of CONTACT_FIELDS) {
+    const value = edition.contact[field];
+    if (value === undefined) {
+      if (ad) {
+        findings.push({
+          check: 'ad-rules',
+          severity: 'warning',
+          rule: 'contact-missing',
+          message: `contact.${field} is missing — an advertisement's body must give the sender's ${FIELD_WORDS[field]} (정보통신망법 시행령 별표 6): add it, e.g. contact: { …, ${field}: ${FIELD_EXAMPLES[field]} }; sending through Resend refuses it until then`,
+          ...(contactAt ? { where: contactAt } : {}),
+        });
+      }
+    } else if (!footerText.includes(`${label} ${value.trim()}`)) {
+      add(identity, `contact.${field} "${value}" is not in the email's text — the footer must give it (정보통신망법 §50); check the template's footer`, contactAt);
+    }
   }
 
   const refusal = email.html.links.filter((l) => l.text.includes('수신거부'));

@@ -29,11 +29,17 @@ export interface CheckInput {
    * (the send command) can leave it out.
    */
   clientSupport?: Finding[];
+  /**
+   * The accessibility and spam-score findings (checkInbox, or the preview's), passed in for
+   * the same reason: they need Chromium and SpamAssassin, which `send` must never need.
+   */
+  inbox?: { accessibility: Finding[]; spam: Finding[] };
 }
 
 /**
  * Every check over a rendered edition: the Korean ad-mail rules, links, images, merge
- * slots, Gmail's clipping size, and the client support found by the caller. Pure: the
+ * slots, Gmail's clipping size, and the client support, accessibility and spam score
+ * found by the caller. Pure: the
  * same input gives the same report, so `newsletter check`, `newsletter send` and the
  * preview agree.
  */
@@ -48,6 +54,8 @@ export function checkEdition(input: CheckInput): CheckReport {
     ...checkMergeSlots(email, locate),
     ...checkSize(input.htmlBytes ?? Buffer.byteLength(email.html)),
     ...(input.clientSupport ?? []),
+    ...(input.inbox?.accessibility ?? []),
+    ...(input.inbox?.spam ?? []),
   ];
   return toReport(findings);
 }

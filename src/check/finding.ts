@@ -1,5 +1,5 @@
 /** Which check produced a finding; the preview's checks panel groups by it. */
-export type CheckName = 'schema' | 'ad-rules' | 'links' | 'images' | 'merge-slots' | 'size' | 'clients';
+export type CheckName = 'schema' | 'ad-rules' | 'links' | 'images' | 'merge-slots' | 'size' | 'clients' | 'accessibility' | 'spam';
 
 /**
  * `error`: the edition must not be sent as it is (`newsletter check` exits 1).
@@ -30,6 +30,10 @@ export interface Finding {
   message: string;
   /** `file:line` when the problem can be traced to a line of the edition. */
   where?: string;
+  /** The rule within the check, such as `axe/color-contrast` or `emc/body-lang`; the preview groups by it. */
+  rule?: string;
+  /** The rule's explanation (axe's Deque page, WCAG's Understanding page, SpamAssassin's rule). */
+  url?: string;
   /** Only on `clients` findings. */
   support?: ClientSupport;
 }

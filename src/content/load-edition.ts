@@ -72,7 +72,9 @@ export function parseEdition(source: string, file: string): LoadResult {
     sections: body.sections,
     closing: body.closing,
   };
-  const parsed = editionSchema.safeParse(candidate);
+  // reportInput: an issue keeps the value it is about, so `explain` can tell a missing
+  // field from one of the wrong type (`contact: 연락처` where an object belongs).
+  const parsed = editionSchema.safeParse(candidate, { reportInput: true });
   if (parsed.success && problems.length === 0) {
     const rules = adRules(parsed.data);
     if (rules) at(lineOfPath(doc.contents, ['subject'], yamlLine), 'subject', rules);

@@ -48,8 +48,19 @@ export const frontMatterSchema = z.strictObject({
       .strictObject({ src: https, alt: z.string().trim().min(1), width: z.number().int().positive() })
       .optional(),
   }),
-  /** The sender identity line of the footer: postal address or contact (정보통신망법 §50). */
-  contact: z.string().trim().min(1, { message: 'is empty — write a postal address or contact line' }),
+  /**
+   * The sender's contact, shown in the footer. An advertisement's body must give the
+   * email address, phone number and postal address (정보통신망법 시행령 별표 6); each is
+   * optional here so that `check` can name the missing ones (Resend refuses the send).
+   */
+  contact: z.strictObject(
+    {
+      email: emailAddress.optional(),
+      phone: z.string().trim().min(1, { message: 'is empty — write the phone number readers can call, such as 02-123-4567' }).optional(),
+      address: z.string().trim().min(1, { message: 'is empty — write the postal address' }).optional(),
+    },
+    { error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? 'must be { email, phone, address } — write contact: { email: news@example.com, phone: 02-123-4567, address: 서울시 … }' : undefined) },
+  ),
   cta: z
     .strictObject({
       label: z.string().trim().min(1),

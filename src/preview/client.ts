@@ -156,7 +156,9 @@ function editionPage(first: PreviewState): void {
   const params = new URLSearchParams(location.search);
   let dark = params.get('dark') === '1';
   let tab: Tab = (['preview', 'text', 'source', 'web'] as const).find((t) => t === params.get('tab')) ?? 'preview';
-  let recipient: number | null = params.get('recipient') === null ? null : Number(params.get('recipient'));
+  // The server picks the first subscriber when the URL names none; `none` is the raw slots.
+  const asked = params.get('recipient');
+  let recipient: number | null = first.ok ? first.recipient : asked === 'none' || first.recipients.length === 0 ? null : Number(asked ?? 0);
   /** null: the server's default (`--engine`, else the edition's own). */
   let engineView: EngineView | null = (['react', 'mjml', 'both'] as const).find((e) => e === params.get('engine')) ?? null;
   let state: PreviewState = first;
@@ -275,7 +277,9 @@ function editionPage(first: PreviewState): void {
 
   function syncUrl(): void {
     const q = new URLSearchParams();
-    if (recipient !== null) q.set('recipient', String(recipient));
+    // The first subscriber is the default, so it needs no parameter; the raw slots do.
+    if (recipient === null) q.set('recipient', 'none');
+    else if (recipient !== 0) q.set('recipient', String(recipient));
     if (dark) q.set('dark', '1');
     if (engineView !== null) q.set('engine', engineView);
     if (tab !== 'preview') q.set('tab', tab);
@@ -332,7 +336,7 @@ function editionPage(first: PreviewState): void {
   function query(engine: Engine | undefined): string {
     const q = new URLSearchParams();
     if (engine) q.set('engine', engine);
-    if (recipient !== null) q.set('recipient', String(recipient));
+    q.set('recipient', recipient === null ? 'none' : String(recipient));
     const search = q.toString();
     return search ? `?${search}` : '';
   }
@@ -431,7 +435,15 @@ function editionPage(first: PreviewState): void {
   async function refreshChecks(ticket: number): Promise<void> {
     const response = await fetch(`/api/editions/${encodeURIComponent(slug)}/checks${state.ok ? `?engine=${state.engine}` : ''}`);
     if (ticket !== latest || !response.ok) return;
-    checksBody.replaceChildren(...checksContent((await response.json()) as CheckReport));
+    const report = (await response.json()) as CheckReport;
+    checksBody.replaceChildren(...checksContent(report, true));
+    // Then the slow ones (Chromium, SpamAssassin), merged in when they answer.
+    const inbox = await fetch(`/api/editions/${encodeURIComponent(slug)}/inbox-checks${state.ok ? `?engine=${state.engine}` : ''}`);
+    if (ticket !== latest || !inbox.ok) return;
+    const { findings } = (await inbox.json()) as { findings: Finding[] };
+    const all = [...report.findings, ...findings];
+    const count = (s: Finding['severity']) => all.filter((f) => f.severity === s).length;
+    checksBody.replaceChildren(...checksContent({ findings: all, errors: count('error'), warnings: count('warning') }, false));
   }
 
   /** Each engine's error and warning counts, under its column. */
@@ -514,9 +526,12 @@ const CHECK_TITLES: Record<Finding['check'], string> = {
   'merge-slots': 'Merge slots',
   size: 'Size',
   clients: 'Client support (caniemail: Gmail, Apple Mail, Outlook, Yahoo)',
+  accessibility: 'Accessibility (axe-core at 375 px, light and dark; contrast; Email Markup Consortium checks)',
+  spam: 'Spam score (SpamAssassin over one personalized message)',
 };
 
-function checksContent(report: CheckReport): Node[] {
+/** `pending`: the accessibility and spam sections are still on their way. */
+function checksContent(report: CheckReport, pending: boolean): Node[] {
   const nodes: Node[] = [
     el('p', { 'data-role': 'check-summary', class: report.errors > 0 ? 'sev error' : 'muted' }, `${report.errors} error(s), ${report.warnings} warning(s)${report.errors > 0 ? ' — fix the errors before sending' : ''}`),
   ];
@@ -525,9 +540,11 @@ function checksContent(report: CheckReport): Node[] {
     const main = findings.filter((f) => f.severity !== 'info');
     const info = findings.filter((f) => f.severity === 'info');
     const list = el('ul', {}, ...main.map(findingItem));
-    if (findings.length === 0) list.append(el('li', { class: 'muted' }, '✓ nothing to report'));
+    if (main.length === 0) list.append(el('li', { class: 'muted' }, pending && (check === 'accessibility' || check === 'spam') ? 'Checking…' : '✓ nothing to report'));
     const section = el('div', { 'data-check': check }, el('h3', {}, CHECK_TITLES[check]), list);
-    if (info.length > 0) section.append(el('details', {}, el('summary', {}, `${info.length} partly supported feature(s)`), el('ul', {}, ...info.map(findingItem))));
+    // The spam score is shown even when it is only info.
+    if (check === 'spam') list.replaceChildren(...(findings.length > 0 ? findings.map(findingItem) : [...list.children]));
+    else if (info.length > 0) section.append(el('details', {}, el('summary', {}, `${info.length} ${check === 'clients' ? 'partly supported feature(s)' : 'note(s)'}`), el('ul', {}, ...info.map(findingItem))));
     nodes.push(section);
   }
   return nodes;
@@ -540,6 +557,8 @@ function findingItem(f: Finding): HTMLElement {
     item.append(...supportContent(f.support));
   } else {
     item.append(f.message);
+    // The rule's explanation (axe's page, WCAG's, SpamAssassin's rule list).
+    if (f.url) item.append(' ', el('a', { href: f.url, target: '_blank', rel: 'noreferrer', 'data-role': 'rule-help' }, f.rule ?? 'why'));
   }
   return item;
 }

@@ -9,6 +9,7 @@ import type { EditionStore } from './edition-store.ts';
 import type { EventHub } from './event-hub.ts';
 import { previewState } from './preview-state.ts';
 import { renderPage } from './render-page.ts';
+import type { InboxChecker } from './inbox-checker.ts';
 import type { SampleRecipients } from './sample-recipients.ts';
 import { parseTestAddresses, sendTest } from './send-test.ts';
 
@@ -18,6 +19,8 @@ export interface PreviewAppOptions {
   /** The sample list as last read (it is read again when the file changes). */
   recipients: () => Promise<SampleRecipients>;
   settings: SampleSettings;
+  /** The accessibility check and the spam score (Chromium, SpamAssassin), a few seconds each: fetched after the other checks. */
+  inbox: InboxChecker;
   /** Where an edition's test sends go: Resend when configured, else the outbox. */
   transportFor: (slug: string) => Promise<Transport>;
   /** Shown after a test send to the outbox: its folder, relative to the project. */
@@ -34,6 +37,17 @@ const testSendSchema = z.strictObject({
   engine: z.enum(['react', 'mjml']).optional(),
 });
 
+/**
+ * `?recipient=N` personalizes for row N of the sample list; `none` keeps the merge slots as
+ * written; without it the page opens as the first subscriber gets it (an editor should see
+ * the email as a reader does). A row past the list's end falls back to the first.
+ */
+export function pickRecipient(raw: string | undefined, rows: number): number | null {
+  if (raw === 'none' || rows === 0) return null;
+  const picked = raw === undefined || raw === '' ? 0 : Number(raw);
+  return Number.isInteger(picked) && picked >= 0 && picked < rows ? picked : 0;
+}
+
 /** `?engine=react|mjml`; anything else (none, `both`) means the default engine. */
 function engineOf(c: Context): Engine | undefined {
   const value = c.req.query('engine');
@@ -47,8 +61,9 @@ function engineOf(c: Context): Engine | undefined {
  *                                   ?engine=react|mjml|both, both side by side)
  *   GET  /e/:slug/web               its web version, standalone
  *   GET  /api/editions              the index's data
- *   GET  /api/editions/:slug        an edition page's data (?recipient=N personalizes, ?engine=react|mjml)
+ *   GET  /api/editions/:slug        an edition page's data (?recipient=N, default the first subscriber, none for the slots; ?engine=react|mjml)
  *   GET  /api/editions/:slug/checks the checks report (?engine=react|mjml)
+ *   GET  /api/editions/:slug/inbox-checks accessibility and spam-score findings (Chromium, SpamAssassin; slow, so apart)
  *   POST /api/editions/:slug/test-send
  *   GET  /events                    server-sent events: what changed
  *   GET  /client.js                 the page script
@@ -73,9 +88,7 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
     const rendered = await store.get(slug, engineOf(c));
     if (!rendered) return undefined;
     const { recipients, problem } = await options.recipients();
-    const raw = c.req.query('recipient');
-    const picked = raw === undefined || raw === '' ? null : Number(raw);
-    const recipient = picked !== null && Number.isInteger(picked) && picked >= 0 && picked < recipients.length ? picked : null;
+    const recipient = pickRecipient(c.req.query('recipient'), recipients.length);
     return previewState(rendered, { recipients, recipient, settings, ...(problem ? { recipientsProblem: problem } : {}) });
   };
 
@@ -104,6 +117,14 @@ export function createPreviewApp(options: PreviewAppOptions): Hono {
   app.get('/api/editions/:slug/checks', async (c) => {
     const report = await store.checks(c.req.param('slug'), engineOf(c));
     return report ? c.json(report) : c.json({ error: 'no such edition' }, 404);
+  });
+
+  app.get('/api/editions/:slug/inbox-checks', async (c) => {
+    const rendered = await store.get(c.req.param('slug'), engineOf(c));
+    if (!rendered) return c.json({ error: 'no such edition' }, 404);
+    if (!rendered.ok) return c.json({ findings: [] });
+    const { accessibility, spam } = await options.inbox.check(rendered.edition, rendered.email);
+    return c.json({ findings: [...accessibility, ...spam] });
   });
 
   app.post('/api/editions/:slug/test-send', bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ ok: false, problems: ['request too large'] }, 413) }), async (c) => {

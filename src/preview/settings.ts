@@ -20,6 +20,8 @@ export const previewSettingsSchema = z.strictObject({
   outboxDir: z.string().min(1),
   /** `--engine`: the engine an edition page opens with. @default each edition's own `engine` front matter */
   engine: z.enum(['react', 'mjml']).optional(),
+  /** Chromium for the accessibility check (env CHROMIUM_PATH). @default '/usr/bin/chromium' */
+  chromiumPath: z.string().min(1).optional(),
   /** Set when RESEND_API_KEY is: test sends then go through Resend. */
   resend: z.strictObject({ apiKey: z.string().min(1), baseUrl: z.string().optional() }).optional(),
 });

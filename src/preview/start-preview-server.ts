@@ -4,7 +4,9 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Transport } from '../transport/transport.ts';
+import { DEFAULT_CHROMIUM } from '../check/launch-chromium.ts';
 import { createClientSupportChecker } from './client-support-checker.ts';
+import { createInboxChecker } from './inbox-checker.ts';
 import { createPreviewApp } from './create-preview-app.ts';
 import { createEditionStore } from './edition-store.ts';
 import { createEventHub } from './event-hub.ts';
@@ -39,6 +41,7 @@ export async function startPreviewServer(input: unknown, built: PreviewAssets = 
   // while the browser is still on its way.
   pipeline.warm();
   const clientSupport = createClientSupportChecker();
+  const inbox = createInboxChecker({ chromiumPath: settings.chromiumPath ?? DEFAULT_CHROMIUM, sample });
   const store = createEditionStore({ root, pipeline, sample, clientSupport, ...(settings.engine ? { engine: settings.engine } : {}) });
   const hub = createEventHub();
   let recipients: Promise<SampleRecipients> = loadSampleRecipients(root);
@@ -100,6 +103,7 @@ export async function startPreviewServer(input: unknown, built: PreviewAssets = 
     hub,
     recipients: () => recipients,
     settings: sample,
+    inbox,
     transportFor,
     outboxFor: (slug) => relative(root, outboxFor(slug)),
     clientScript,
@@ -123,7 +127,7 @@ export async function startPreviewServer(input: unknown, built: PreviewAssets = 
       if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await Promise.all([...transports.values()].map((t) => t.close()));
-      await clientSupport.close();
+      await Promise.all([clientSupport.close(), inbox.close()]);
       await pipeline.close();
     },
   };

@@ -1,5 +1,6 @@
 import { formatDate } from '../../emails/components/header.tsx';
 import { issueLabel } from '../../emails/components/ordinal.ts';
+import { contactLine } from '../../emails/components/contact-line.ts';
 import type { Block, Edition, Inline, Section } from '../content/schema.ts';
 
 const RULE = '─'.repeat(30);
@@ -33,7 +34,8 @@ export function renderText(edition: Edition): string {
 
   out.push('-- ');
   if (edition.tags.length > 0) out.push(edition.tags.map((t) => `#${t}`).join(' '), '');
-  out.push(`${edition.from.name} · ${edition.contact}`);
+  const contact = contactLine(edition.contact);
+  out.push(contact ? `${edition.from.name} · ${contact}` : edition.from.name);
   if (edition.advertisement) {
     out.push(`이 메일은 ${edition.from.name} 소식 받기에 동의하신 분께 보내는 광고성 정보입니다. 수신거부는 무료입니다.`);
   }

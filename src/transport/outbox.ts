@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { composeEml } from './compose-eml.ts';
 import { TransportError, type BatchResult, type Message, type SendOptions, type Transport } from './transport.ts';
 
 export interface OutboxOptions {
@@ -94,7 +94,7 @@ export function createOutboxTransport(options: OutboxOptions): Transport {
       for (const [i, message] of messages.entries()) {
         const id = `outbox-${uuidFrom(`${idempotencyKey}\n${i}`)}`;
         const file = `${name}-${String(i).padStart(3, '0')}.eml`;
-        const eml = await compose(message, id, now());
+        const eml = await composeEml(message, id, now());
         await writeAtomically(join(dir, file), eml);
         entries.push({ id, to: message.to, subject: message.subject, file, idempotencyKey });
       }
@@ -107,23 +107,6 @@ export function createOutboxTransport(options: OutboxOptions): Transport {
 
     async close() {},
   };
-}
-
-function compose(message: Message, id: string, date: Date): Promise<Buffer> {
-  const domain = /@([^>\s]+)>?\s*$/.exec(message.from)?.[1] ?? 'outbox.invalid';
-  return new MailComposer({
-    from: message.from,
-    to: message.to,
-    ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    headers: message.headers,
-    messageId: `<${id}@${domain}>`,
-    date,
-  })
-    .compile()
-    .build();
 }
 
 async function writeAtomically(path: string, data: string | Buffer): Promise<void> {

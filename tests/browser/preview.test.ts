@@ -45,12 +45,31 @@ describe.runIf(run)('newsletter dev in Chromium', () => {
       expect(await page.locator(`iframe[data-frame="light-${width}"]`).evaluate((f) => (f as HTMLIFrameElement).contentDocument?.documentElement.clientWidth)).toBe(width);
     }
     expect(await page.locator('header .meter').getAttribute('data-level')).toBe('ok');
-    expect(await page.locator('header .meter').innerText()).toMatch(/^\d+\.\d KB of Gmail’s ~102 KB clip \(\d+%\)$/);
+    expect(await page.locator('header .meter').innerText()).toMatch(/^\d+\.\d KB of Gmail’s ~102 KB clip \(\d+%\) · \d+\.\d KB personalized$/);
     // Checks: no errors, client support grouped by feature with the clients named.
     await expect.poll(() => page.locator('[data-role=check-summary]').innerText()).toMatch(/^0 error\(s\), \d+ warning\(s\)$/);
     const media = page.locator('[data-check=clients] li', { hasText: '@media' }).first();
     expect(await media.locator('.chip').allInnerTexts()).toContain('Outlook (Windows)');
-    expect(await page.locator('[data-check=ad-rules] li').innerText()).toContain('nothing to report');
+    // The sample gives only the seed's email: the two missing contact fields are named.
+    expect(await page.locator('[data-check=ad-rules] li').allInnerTexts()).toEqual([
+      expect.stringContaining('contact.phone is missing'),
+      expect.stringContaining('contact.address is missing'),
+    ]);
+    // Then the slow ones: the spam score with its rules, and axe's page-only rules as notes, linked.
+    await expect.poll(() => page.locator('[data-check=spam] li').first().innerText(), { timeout: 60_000 }).toMatch(/SpamAssassin score 0\.5 .*SUBJ_ALL_CAPS/);
+    expect(await page.locator('[data-check=accessibility] > ul li').innerText()).toContain('nothing to report');
+    expect(await page.locator('[data-check=accessibility] details a[data-role=rule-help]').first().getAttribute('href')).toMatch(/^https:\/\/dequeuniversity\.com\/rules\/axe\//);
+    await expect.poll(() => page.locator('[data-role=check-summary]').innerText()).toMatch(/^0 error\(s\), \d+ warning\(s\)$/);
+  }, 90_000);
+
+  it('opens personalized: the first subscriber of the sample list fills every frame and the text tab', async () => {
+    for (const frame of ['light-700', 'light-375', 'light-320']) {
+      await frameShows(page, frame, '김민지님, 안녕하세요.');
+      expect(await frameText(page, frame)).not.toContain('{{');
+    }
+    expect(await page.locator('select[name=recipient]').inputValue()).toBe('0');
+    expect(await page.locator('pre[data-pane=text]').textContent()).toContain('김민지님, 안녕하세요.');
+    expect(page.url()).not.toContain('recipient=');
   });
 
   it('has no horizontal scroll in the 320 px phone frame', async () => {
@@ -140,14 +159,19 @@ describe.runIf(run)('newsletter dev in Chromium', () => {
     expect(await frameText(page, 'light-700')).not.toContain('템플릿 수정');
   });
 
-  it('fills the merge slots for a picked row of the sample list', async () => {
-    expect(await frameText(page, 'light-700')).toContain('{{greeting}}');
+  it('switches to the raw merge slots and to another row of the sample list', async () => {
+    await page.selectOption('select[name=recipient]', '');
+    await frameShows(page, 'light-700', '{{greeting}}');
+    expect(page.url()).toContain('recipient=none');
+    await page.selectOption('select[name=recipient]', '1');
+    await frameShows(page, 'light-700', '이서준님, 안녕하세요.');
+    expect(await frameText(page, 'light-700')).not.toContain('{{');
+    expect(page.url()).toContain('recipient=1');
     await page.selectOption('select[name=recipient]', '0');
     await frameShows(page, 'light-700', '김민지님, 안녕하세요.');
-    expect(await frameText(page, 'light-700')).not.toContain('{{');
     const unsubscribe = await page.evaluate(() => document.querySelector<HTMLIFrameElement>('iframe[data-frame="light-700"]')?.contentDocument?.querySelector('a[href*="/u/"]')?.getAttribute('href'));
     expect(unsubscribe).toMatch(/^http:\/\/localhost:8787\/u\/[\w-]+\.[\w-]+$/);
-    expect(page.url()).toContain('recipient=0');
+    expect(page.url()).not.toContain('recipient=');
   });
 
   it('shows the plain text, the HTML source and the web version in tabs', async () => {

@@ -1,6 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.ts';
+import { spamAssassinAvailable } from '../support/spamassassin.ts';
 
 const exec = promisify(execFile);
 
@@ -23,9 +28,48 @@ describe('npx newsletter check', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^✓ tests\/check\/fixtures\/2025-01-06-good\.md: 0 errors, \d+ warnings/);
     // One line per feature, naming the clients, with the caniemail page.
-    expect(stdout).toMatch(/warning clients {5}@media \(used \d+×\): not supported in [^\n]*Outlook \(Windows/);
+    expect(stdout).toMatch(/warning clients {7}@media \(used \d+×\): not supported in [^\n]*Outlook \(Windows/);
     expect(stdout).toContain('https://www.caniemail.com/features/css-at-media/');
   });
+
+  it('runs the accessibility check and the spam score, or says how to install what they need', async () => {
+    const { code, stdout } = await check(fixture('good'), '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { findings: { check: string; severity: string; rule?: string; url?: string; message: string }[] };
+    const a11y = report.findings.filter((f) => f.check === 'accessibility');
+    const spam = report.findings.filter((f) => f.check === 'spam');
+    if (browserAvailable()) {
+      // Only axe's two page-level rules, as info, each linked to its explanation.
+      expect(a11y.map((f) => [f.severity, f.rule])).toEqual([['info', 'axe/landmark-one-main'], ['info', 'axe/region']]);
+      expect(a11y.every((f) => f.url?.startsWith('https://dequeuniversity.com/rules/axe/4.14/'))).toBe(true);
+    } else {
+      expect(a11y.at(-1)?.message).toContain('apt-get install chromium');
+    }
+    if (spamAssassinAvailable()) {
+      expect(spam).toEqual([expect.objectContaining({ severity: 'info', rule: 'spamassassin', message: expect.stringMatching(/^SpamAssassin score [01](\.\d)? \(a warning from 2, an error from 5\): .*HTML_MESSAGE 0/) })]);
+      const text = await check(fixture('good'));
+      expect(text.stdout).toMatch(/\n {2}info {4}spam {10}SpamAssassin score/);
+    } else {
+      expect(spam[0]?.message).toContain('apt-get install spamassassin');
+    }
+  }, 60_000);
+
+  it('exits 1 when the accessibility check finds a serious problem: an editor\'s link that says only "여기"', async () => {
+    // The EMC checks need no browser, so this holds with or without Chromium.
+    const dir = mkdtempSync(join(tmpdir(), 'check-a11y-'));
+    try {
+      const file = join(dir, '2025-01-06-vague-link.md');
+      writeFileSync(file, readFileSync(fixture('good'), 'utf8').replace(/\n## /, '\n자료는 [여기](https://may-i.io/report)에 있습니다.\n\n## '));
+      const { code, stdout } = await check(file, '--json');
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout) as { findings: { check: string; severity: string; rule?: string; message: string }[] };
+      expect(report.findings.filter((f) => f.check === 'accessibility' && f.severity === 'error')).toEqual([
+        expect.objectContaining({ rule: 'emc/link-text', message: expect.stringContaining('the link "여기" to https://may-i.io/report does not say where it goes') }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('exits 1 for a broken edition and names file, line and field', async () => {
     const { code, stdout } = await check(fixture('broken'));

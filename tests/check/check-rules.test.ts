@@ -10,9 +10,10 @@ import { toReport } from '../../src/check/finding.ts';
 
 const nowhere = sourceLocator(undefined, undefined);
 const footer =
-  '<p><strong>메이아이</strong> · 메이아이 (MAY-I) · 문의 contact@may-i.io</p>' +
+  '<p><strong>메이아이</strong> · 이메일 contact@may-i.io · 전화 02-000-0000 · 주소 테스트시 테스트로 1</p>' +
   '<a href="{{web_url}}">웹에서 보기</a> · <a href="{{unsubscribe_url}}">수신거부 Unsubscribe</a>';
-const ad = { advertisement: true, subject: '(광고) 1월 소식', from: { name: '메이아이' }, contact: '메이아이 (MAY-I) · 문의 contact@may-i.io' };
+const contact = { email: 'contact@may-i.io', phone: '02-000-0000', address: '테스트시 테스트로 1' };
+const ad = { advertisement: true, subject: '(광고) 1월 소식', from: { name: '메이아이' }, contact };
 const text = '본문\n수신거부 Unsubscribe: {{unsubscribe_url}}\n';
 const headers = {
   'List-Unsubscribe': '<https://news.may-i.io/u/abc.def>, <mailto:contact@may-i.io?subject=unsubscribe>',
@@ -43,14 +44,30 @@ describe('checkAdRules (정보통신망법 §50)', () => {
     const asAd = checkAdRules(ad, { html, text }, nowhere);
     expect(asAd.map((f) => [f.severity, f.message.split(' — ')[0]])).toEqual([
       ['error', 'the sender\'s name "메이아이" is not in the email\'s text'],
-      ['error', 'the contact line "메이아이 (MAY-I) · 문의 contact@may-i.io" is not in the email\'s text'],
+      ['error', 'contact.email "contact@may-i.io" is not in the email\'s text'],
+      ['error', 'contact.phone "02-000-0000" is not in the email\'s text'],
+      ['error', 'contact.address "테스트시 테스트로 1" is not in the email\'s text'],
     ]);
     const notAd = checkAdRules({ ...ad, advertisement: false, subject: '1월 소식' }, { html, text }, nowhere);
-    expect(notAd.map((f) => f.severity)).toEqual(['warning', 'warning']);
+    expect(notAd.map((f) => f.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
+  });
+
+  it('names each contact field an advertisement lacks (시행령 별표 6), as a warning with its own rule', () => {
+    const html = scanHtml('<p><strong>메이아이</strong> · 이메일 contact@may-i.io</p><a href="{{unsubscribe_url}}">수신거부</a>');
+    const locate = sourceLocator('content/x.md', '---\nsubject: "(광고) 1월 소식"\ncontact: { email: contact@may-i.io }\n---\n');
+    const findings = checkAdRules({ ...ad, contact: { email: 'contact@may-i.io' } }, { html, text }, locate);
+    expect(findings.map((f) => [f.severity, f.rule, f.where, f.message.split(' — ')[0]])).toEqual([
+      ['warning', 'contact-missing', 'content/x.md:3', 'contact.phone is missing'],
+      ['warning', 'contact-missing', 'content/x.md:3', 'contact.address is missing'],
+    ]);
+    expect(findings[0]?.message).toContain('phone number (전화번호)');
+    expect(findings[1]?.message).toContain('postal address (주소)');
+    // Not an advertisement: the law's list does not apply.
+    expect(checkAdRules({ ...ad, advertisement: false, subject: '1월 소식', contact: { email: 'contact@may-i.io' } }, { html, text }, locate)).toEqual([]);
   });
 
   it('requires a 수신거부 link to {{unsubscribe_url}} in the HTML and the slot in the text', () => {
-    const identity = '<p>메이아이 · 메이아이 (MAY-I) · 문의 contact@may-i.io</p>';
+    const identity = '<p>메이아이 · 이메일 contact@may-i.io · 전화 02-000-0000 · 주소 테스트시 테스트로 1</p>';
     const none = checkAdRules(ad, { html: scanHtml(identity), text: '본문' }, nowhere).map((f) => f.message);
     expect(none).toEqual([expect.stringContaining('no "수신거부" link in the HTML'), expect.stringContaining('the plain-text part has no {{unsubscribe_url}}')]);
     const elsewhere = checkAdRules(ad, { html: scanHtml(`${identity}<a href="https://may-i.io">수신거부</a>`), text }, nowhere);

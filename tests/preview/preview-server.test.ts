@@ -48,18 +48,23 @@ describe('the preview server over HTTP', () => {
     const state = JSON.parse(/<script type="application\/json" id="state">(.*?)<\/script>/s.exec(html)?.[1] ?? 'null') as { ok: boolean; subject: string; frames: { light: string } };
     expect(state.ok).toBe(true);
     expect(state.subject).toBe('(광고) 4가지로 정리하는 2025 상반기 AI 이슈');
-    expect(state.frames.light).toContain('{{unsubscribe_url}}');
+    // Personalized for the first row of the sample list unless the URL asks otherwise.
+    expect(state.frames.light).toContain('김민지님, 안녕하세요.');
+    expect(state.frames.light).not.toContain('{{unsubscribe_url}}');
     expect(html).not.toMatch(/<\/script>.*<\/script>.*<\/script>/s);
   });
 
-  it('personalizes for a row of the sample list, and ignores a row that does not exist', async () => {
+  it('personalizes for a row of the sample list, shows the raw slots for none, and falls back to the first row', async () => {
     const picked = (await (await fetch(`${server.url}/api/editions/${EDITION}?recipient=1`)).json()) as { recipient: number; text: string; personalizedBytes: number };
     expect(picked.recipient).toBe(1);
     expect(picked.text).toContain('이서준님, 안녕하세요.');
     expect(picked.personalizedBytes).toBeGreaterThan(0);
-    const none = (await (await fetch(`${server.url}/api/editions/${EDITION}?recipient=999`)).json()) as { recipient: number | null; text: string };
+    const none = (await (await fetch(`${server.url}/api/editions/${EDITION}?recipient=none`)).json()) as { recipient: number | null; text: string };
     expect(none.recipient).toBeNull();
     expect(none.text).toContain('{{greeting}}');
+    const beyond = (await (await fetch(`${server.url}/api/editions/${EDITION}?recipient=999`)).json()) as { recipient: number | null; text: string };
+    expect(beyond.recipient).toBe(0);
+    expect(beyond.text).toContain('김민지님, 안녕하세요.');
   });
 
   it('answers 404 for an edition that is not in content/, including path tricks', async () => {
@@ -125,8 +130,9 @@ describe('starting the preview server', () => {
   it('renders by the engine asked for, and opens with --engine when given one', async () => {
     type State = { engine: string; htmlBytes: number; source: string };
     const state = async (url: string) => (await (await fetch(url)).json()) as State;
-    const own = await state(`${server.url}/api/editions/${EDITION}`);
-    const mjml = await state(`${server.url}/api/editions/${EDITION}?engine=mjml`);
+    // The source as written (merge slots), whose size htmlBytes is.
+    const own = await state(`${server.url}/api/editions/${EDITION}?recipient=none`);
+    const mjml = await state(`${server.url}/api/editions/${EDITION}?engine=mjml&recipient=none`);
     expect(own.engine).toBe('react');
     expect(mjml.engine).toBe('mjml');
     expect(mjml.source).toContain('mj-column');

@@ -88,7 +88,8 @@ describe.each([
     const react = extractContent((await renderEmail(edition, { engine: 'react' })).html);
     const mjml = extractContent((await renderEmail(edition, { engine: 'mjml' })).html);
     // Not vacuous: the extraction finds the content in the first place.
-    expect(react.headings).toHaveLength(edition.sections.length + edition.closing.length);
+    // The title (the one h1), then one h2 per issue and per closing section.
+    expect(react.headings).toHaveLength(1 + edition.sections.length + edition.closing.length);
     const items = [...edition.intro, ...edition.sections.flatMap((s) => s.blocks), ...edition.closing.flatMap((s) => s.blocks)]
       .map((block) => (block.type === 'list' ? block.items.length : 0))
       .reduce((a, b) => a + b, 0);

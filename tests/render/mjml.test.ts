@@ -112,7 +112,7 @@ describe('renderEmail with the MJML engine on the sample edition', () => {
   it('puts the tags, sender identity, 웹에서 보기 and 수신거부 in the footer, after the content', () => {
     const footer = email.html.slice(email.html.lastIndexOf(edition.cta!.label));
     for (const tag of edition.tags) expect(footer).toContain(`#${tag}`);
-    expect(footer).toContain(`<strong>${edition.from.name}</strong> · ${edition.contact}`);
+    expect(footer).toContain(`<strong>${edition.from.name}</strong> · 이메일 ${edition.contact.email}`);
     expect(footer).toContain('광고성 정보입니다');
     expect(footer).toMatch(/<a href="\{\{web_url\}\}"[^>]*>웹에서 보기<\/a>/);
     expect(footer).toMatch(/<a href="\{\{unsubscribe_url\}\}"[^>]*>수신거부 Unsubscribe<\/a>/);
@@ -157,7 +157,7 @@ describe('the MJML template escapes every text it is given', () => {
     ...edition,
     subject: `(광고) ${nasty}`,
     preheader: nasty,
-    contact: nasty,
+    contact: { address: nasty },
     tags: [nasty],
     publisher: { ...edition.publisher, name: nasty, tagline: nasty },
     cta: { label: nasty, url: 'https://example.com/?a=1&b="2"', text: nasty },
@@ -180,9 +180,9 @@ describe('the MJML template escapes every text it is given', () => {
     expect(html).not.toContain('<script');
     expect(html).not.toContain('"x")');
     const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;따옴표&quot;';
-    // subject (title, aria-label), preheader, publisher ×2, heading ×2 (index, h2), paragraph,
-    // link, code, alt, more, CTA text and label, tag, contact.
-    expect(html.split(escaped).length - 1).toBeGreaterThanOrEqual(15);
+    // subject (title, aria-label, h1), preheader, publisher ×2, heading ×3 (index, h2, the
+    // read-more link's aria-label), paragraph, link, code, alt, more, CTA text and label, tag, contact.
+    expect(html.split(escaped).length - 1).toBeGreaterThanOrEqual(17);
     expect(html).toContain('href="https://example.com/?a=1&amp;b=&quot;2&quot;"');
     expect(html).toContain('href="https://example.com/more?x=&lt;y&gt;"');
   });

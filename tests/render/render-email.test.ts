@@ -81,7 +81,7 @@ describe('renderEmail (React Email) on the sample edition', () => {
   it('puts the sender identity and 수신거부 in the footer, after the content', () => {
     const footer = email.html.slice(email.html.lastIndexOf(edition.cta!.label));
     expect(footer).toContain(edition.from.name);
-    expect(footer).toContain(edition.contact);
+    expect(footer).toContain(`이메일 ${edition.contact.email}`);
     expect(footer).toContain('수신거부 Unsubscribe');
     expect(footer).toContain('웹에서 보기');
     for (const tag of edition.tags) expect(footer).toContain(`#${tag}`);

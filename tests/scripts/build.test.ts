@@ -60,11 +60,12 @@ describe('npx newsletter build', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/2025-01-01-broken\.md: 5 problems in this edition:$/);
+    expect(lines[0]).toMatch(/2025-01-01-broken\.md: 6 problems in this edition:$/);
     expect(lines.slice(1).map((l) => l.trim().replace(/^.*broken\.md:/, ''))).toEqual([
       '1 subject: is missing — add it to the front matter',
       '3 date: must be a date written YYYY-MM-DD, such as 2025-07-08',
       '6 publisher.url: must be an absolute https:// URL — write it as https://example.com/…',
+      '7 contact: must be { email, phone, address } — write contact: { email: news@example.com, phone: 02-123-4567, address: 서울시 … }',
       '8 front matter: unknown key "colour" — check the spelling; the known keys are listed in README.md',
       '11 sections[1].blocks: section is empty — write a summary under the heading',
     ]);

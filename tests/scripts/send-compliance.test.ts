@@ -7,8 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startResendServer, type ResendServer } from '../support/resend-server.ts';
 
-// `newsletter send` refuses what the ad-mail law forbids, warns of night-time ads, and
-// sends a scheduled campaign one email per request (Resend's batch endpoint ignores
+// `newsletter send` refuses what the ad-mail law forbids (an advertisement without its
+// sender's phone or address only through Resend), gives no night-time warning for email
+// (시행령 제61조② exempts it), and sends a scheduled campaign one email per request (Resend's batch endpoint ignores
 // scheduled_at). The real CLI, the real SDK, the local server.
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -68,17 +69,33 @@ describe('newsletter send and the ad-mail rules', () => {
     expect(server.received.length).toBe(before);
   }, 60_000);
 
-  it('schedules through POST /emails one email a request, warning of a night-time advertisement', async () => {
+  it('refuses to send an advertisement missing a contact field through Resend, naming it; the outbox only warns', async () => {
+    const ad = FIXTURE.replace('advertisement: false', 'advertisement: true').replace('subject: "작은 소식"', 'subject: "(광고) 작은 소식"');
+    const edition = write('2025-01-05-ad-no-phone.md', ad.replace(/^contact: .*$/m, 'contact: { email: news@example.com, address: 테스트시 테스트로 1 }'));
+    expect(readFileSync(edition, 'utf8')).toContain('contact: { email: news@example.com, address:');
+    const list = write('contact.csv', 'email\ncontact1@example.com\n');
+    const before = server.received.length;
+    const refused = await send([edition, '--to', list], join(dir, 'c.db'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/2025-01-05-ad-no-phone\.md:\d+ contact\.phone is missing — an advertisement's body must give the sender's phone number/);
+    expect(refused.stderr).not.toContain('contact.address');
+    expect(server.received.length).toBe(before);
+    const outbox = await send([edition, '--to', list, '--transport', 'outbox', '--dry-run'], join(dir, 'c2.db'));
+    expect(outbox.code).toBe(0);
+    expect(outbox.stdout).toMatch(/warning +\S+2025-01-05-ad-no-phone\.md:\d+ contact\.phone is missing/);
+  }, 60_000);
+
+  it('schedules through POST /emails one email a request, with no night-time warning for email (시행령 제61조②)', async () => {
     const edition = write(
       '2025-01-04-scheduled-ad.md',
       FIXTURE.replace('advertisement: false', 'advertisement: true').replace('subject: "작은 소식"', 'subject: "(광고) 작은 소식"'),
     );
     const list = write('scheduled.csv', ['email', ...Array.from({ length: 3 }, (_, i) => `sched${i}@example.com`)].join('\n'));
-    // 23:00 in Seoul, a year ahead: night-time for the law, future for --schedule.
+    // 23:00 in Seoul, a year ahead: the hours §50③ restricts for other media, not for email.
     const at = `${new Date().getUTCFullYear() + 1}-07-08T23:00:00+09:00`;
     const run = await send([edition, '--to', list, '--schedule', at], join(dir, 's.db'));
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/warning +this advertisement goes out at .+ between 21:00 and 08:00/);
+    expect(run.stdout).not.toMatch(/21:00|§50③/);
     const mine = server.received.filter((r) => r.to[0]?.startsWith('sched'));
     expect(mine).toHaveLength(3);
     for (const email of mine) {
