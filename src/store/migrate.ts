@@ -10,7 +10,7 @@ import { NewsletterError } from '../errors.ts';
  * lower-cased in `address` (the identity: suppression and de-duplication are
  * case-insensitive); `recipients.email` keeps the spelling the message is sent to.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: campaigns, batches, recipients, suppressions.
   `
   CREATE TABLE campaigns (

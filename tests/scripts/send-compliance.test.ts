@@ -73,7 +73,7 @@ describe('newsletter send and the ad-mail rules', () => {
     const ad = FIXTURE.replace('advertisement: false', 'advertisement: true').replace('subject: "작은 소식"', 'subject: "(광고) 작은 소식"');
     const edition = write('2025-01-05-ad-no-phone.md', ad.replace(/^contact: .*$/m, 'contact: { email: news@example.com, address: 테스트시 테스트로 1 }'));
     expect(readFileSync(edition, 'utf8')).toContain('contact: { email: news@example.com, address:');
-    const list = write('contact.csv', 'email\ncontact1@example.com\n');
+    const list = write('contact.csv', 'email,consented_at\ncontact1@example.com,2025-01-01\n');
     const before = server.received.length;
     const refused = await send([edition, '--to', list], join(dir, 'c.db'));
     expect(refused.code).toBe(1);
@@ -90,7 +90,7 @@ describe('newsletter send and the ad-mail rules', () => {
       '2025-01-04-scheduled-ad.md',
       FIXTURE.replace('advertisement: false', 'advertisement: true').replace('subject: "작은 소식"', 'subject: "(광고) 작은 소식"'),
     );
-    const list = write('scheduled.csv', ['email', ...Array.from({ length: 3 }, (_, i) => `sched${i}@example.com`)].join('\n'));
+    const list = write('scheduled.csv', ['email,consented_at', ...Array.from({ length: 3 }, (_, i) => `sched${i}@example.com,2025-01-01`)].join('\n'));
     // 23:00 in Seoul, a year ahead: the hours §50③ restricts for other media, not for email.
     const at = `${new Date().getUTCFullYear() + 1}-07-08T23:00:00+09:00`;
     const run = await send([edition, '--to', list, '--schedule', at], join(dir, 's.db'));
