@@ -6,10 +6,18 @@ import type { Writable } from 'node:stream';
 export async function writeLines(lines: Iterable<string>, file: string | undefined): Promise<number> {
   const out: Writable = file === undefined ? process.stdout : createWriteStream(file);
   let n = 0;
+  // Lines go out in ~64 KB writes: one write a line is a syscall a line on a pipe.
+  let chunk = '';
   for (const line of lines) {
     n++;
-    if (!out.write(`${line}\n`)) await once(out, 'drain');
+    chunk += `${line}\n`;
+    if (chunk.length >= 65_536) {
+      const ok = out.write(chunk);
+      chunk = '';
+      if (!ok) await once(out, 'drain');
+    }
   }
+  if (chunk !== '') out.write(chunk);
   if (file !== undefined) {
     out.end();
     await once(out, 'finish');

@@ -54,7 +54,7 @@ export function* consentDue(store: Store, at: number): Generator<DueSubscriber> 
   const page = store.db.prepare(
     `SELECT address, email, name, consented_at, reconfirm_due_at FROM subscribers
      WHERE status = 'active' AND reconfirm_due_at IS NOT NULL AND reconfirm_due_at <= @limit
-       AND (reconfirm_due_at > @after OR (reconfirm_due_at = @after AND address > @address))
+       AND (reconfirm_due_at, address) > (@after, @address)
      ORDER BY reconfirm_due_at, address LIMIT 1000`,
   );
   let after = '';

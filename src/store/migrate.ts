@@ -102,7 +102,7 @@ export const MIGRATIONS: readonly string[] = [
     updated_at          TEXT NOT NULL
   ) STRICT;
   CREATE INDEX subscribers_by_status ON subscribers (status, address);
-  CREATE INDEX subscribers_by_reconfirm ON subscribers (status, reconfirm_due_at);
+  CREATE INDEX subscribers_by_reconfirm ON subscribers (status, reconfirm_due_at, address);
 
   CREATE TABLE consent_log (
     id      INTEGER PRIMARY KEY,
