@@ -25,22 +25,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { MAX_RSS_HOOK } from './_max-rss.ts';
 
 const GOAL_MB = 300;
 const EDITION = 'content/2025-07-08-ai-issues-2025-h1.md';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * Preloaded into the child: on exit, write the process's peak RSS (maxRSS, in KB) to the
- * file named by BENCH_MAX_RSS_FILE. Peak, not a sample: polling /proc would miss a spike
- * between two polls, and the kernel's high-water mark is gone once the process exits.
- */
-const MAX_RSS_HOOK =
-  'data:text/javascript,' +
-  encodeURIComponent(
-    `import { writeFileSync } from 'node:fs';
-     process.on('exit', () => writeFileSync(process.env.BENCH_MAX_RSS_FILE, String(process.resourceUsage().maxRSS)));`,
-  );
 
 /** A list shaped like a real one (as bench/subscribers-memory.ts): Hangul names, a quoted company. */
 async function generate(file: string, rows: number): Promise<void> {

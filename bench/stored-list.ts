@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { MAX_RSS_HOOK } from './_max-rss.ts';
 
 const GOAL_MB = 300;
 const DUE_GOAL_S = 2;
@@ -24,13 +25,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The `--at` of `consent due`: consents are spread over 2023-01-01 … 2024-12-31, so ~1/20 are due. */
 const AT = '2025-03-01T00:00:00Z';
 
-// Preloaded into the child: its peak RSS (the kernel's high-water mark) on exit.
-const MAX_RSS_HOOK =
-  'data:text/javascript,' +
-  encodeURIComponent(
-    `import { writeFileSync } from 'node:fs';
-     process.on('exit', () => writeFileSync(process.env.BENCH_MAX_RSS_FILE, String(process.resourceUsage().maxRSS)));`,
-  );
 
 async function generate(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/open-store.ts';
+import { preparedStatements } from '../store/prepared.ts';
 
 /**
  * The journal of the emails the list owes people, sent exactly once each:
@@ -137,12 +138,7 @@ export function summarizeNotices(store: Store, now: number): NoticeSummary {
   return { owed: row.owed, failed: row.failed ?? 0, overdue: row.overdue ?? 0, dueSoon: row.due_soon ?? 0, oldestEventAt: row.oldest ?? undefined };
 }
 
-const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
-function statements(store: Store) {
-  let s = cache.get(store.db);
-  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
-  return s;
-}
+const statements = preparedStatements(prepare);
 
 function prepare(db: Store['db']) {
   return {

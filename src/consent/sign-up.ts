@@ -9,6 +9,7 @@ import { consentWording, type ListSettings } from './list-settings.ts';
 import { senderPayload } from './notice-message.ts';
 import { enqueueNotice } from './notices.ts';
 import type { SignUpValues } from './sign-up-form.ts';
+import { preparedStatements } from '../store/prepared.ts';
 
 export interface SignUpContext {
   store: Store;
@@ -130,12 +131,7 @@ export function confirmSignUp(context: Omit<SignUpContext, 'formUrl'>, token: st
     .immediate();
 }
 
-const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
-function statements(store: Store) {
-  let s = cache.get(store.db);
-  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
-  return s;
-}
+const statements = preparedStatements(prepare);
 
 function prepare(db: Store['db']) {
   return {

@@ -1,5 +1,6 @@
 import { NewsletterError } from '../errors.ts';
 import type { Store } from './open-store.ts';
+import { preparedStatements } from './prepared.ts';
 
 /**
  * The append-only record of every consent event of every address: the proof §50① asks
@@ -62,12 +63,7 @@ export function wordingText(store: Store, version: string): string | undefined {
   return statements(store).wording.get(version) as string | undefined;
 }
 
-const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
-function statements(store: Store) {
-  let s = cache.get(store.db);
-  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
-  return s;
-}
+const statements = preparedStatements(prepare);
 
 function prepare(db: Store['db']) {
   return {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { NewsletterError } from '../errors.ts';
 import type { Store } from './open-store.ts';
+import { preparedStatements } from './prepared.ts';
 
 /**
  * Addresses that must never be sent to again, in every campaign: they unsubscribed,
@@ -110,13 +111,7 @@ interface Row {
   created_at: string;
 }
 
-// Prepared once per database: the send loop asks isSuppressed for every recipient.
-const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
-function statements(store: Store) {
-  let s = cache.get(store.db);
-  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
-  return s;
-}
+const statements = preparedStatements(prepare);
 
 function prepare(db: Store['db']) {
   return {

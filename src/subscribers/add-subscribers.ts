@@ -5,6 +5,7 @@ import { isSuppressed } from '../store/suppressions.ts';
 import { firstReconfirmation } from './anniversary.ts';
 import type { Recipient } from './schema.ts';
 import { getSubscriberRow, transactionCutoff, type ConsentMethod } from './stored-list.ts';
+import { preparedStatements } from '../store/prepared.ts';
 
 /** What an add or an import attests: where the consent was recorded, and how. */
 export interface ConsentAttestation {
@@ -81,12 +82,7 @@ export function checkConsentSource(source: string | undefined, command: string):
   return text;
 }
 
-const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
-function statements(store: Store) {
-  let s = cache.get(store.db);
-  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
-  return s;
-}
+const statements = preparedStatements(prepare);
 
 function prepare(db: Store['db']) {
   return {

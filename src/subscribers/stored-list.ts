@@ -1,5 +1,6 @@
 import type { Store } from '../store/open-store.ts';
 import type { Recipient } from './schema.ts';
+import { preparedStatements } from '../store/prepared.ts';
 
 /**
  * The list of record: the `subscribers` table (src/store/migrate.ts, version 2). This
@@ -177,12 +178,7 @@ export function readStoredList(store: Store, now: number): { recipients: AsyncIt
   return { recipients, report };
 }
 
-const cache = new WeakMap<Store['db'], ReturnType<typeof prepare>>();
-export function statements(store: Store) {
-  let s = cache.get(store.db);
-  if (s === undefined) cache.set(store.db, (s = prepare(store.db)));
-  return s;
-}
+export const statements = preparedStatements(prepare);
 
 function prepare(db: Store['db']) {
   return {
