@@ -65,6 +65,15 @@ export interface Config {
   backoffBaseMs: number;
   /** @default 30000 */
   backoffMaxMs: number;
+  /** How often a sending run renews its campaign lease (src/send/hold-campaign.ts). @default 5000 */
+  leaseHeartbeatMs: number;
+  /**
+   * A lease whose heartbeat is older than this is taken over by the next run, on any host
+   * (on the holder's own host a dead pid or a reboot is noticed at once). Six heartbeats:
+   * an event loop is never held that long by a healthy run.
+   * @default 30000
+   */
+  leaseStaleMs: number;
 }
 
 export const defaults: Config = {
@@ -84,6 +93,8 @@ export const defaults: Config = {
   timeoutMs: 30_000,
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
+  leaseHeartbeatMs: 5_000,
+  leaseStaleMs: 30_000,
 };
 
 /** The flags that override a default (already parsed to numbers by the command). */

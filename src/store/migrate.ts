@@ -69,6 +69,18 @@ const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   ) STRICT;
   `,
+  // Campaign leases: one sending run per campaign at a time (src/store/campaign-lease.ts).
+  // No foreign key to campaigns: the lease is taken before the run records the campaign.
+  `
+  CREATE TABLE campaign_leases (
+    campaign     TEXT PRIMARY KEY,               -- the journal's campaign id
+    token        TEXT NOT NULL,                  -- random, per run: "is it still mine?"
+    holder_pid   INTEGER NOT NULL,
+    host         TEXT NOT NULL,                  -- os.hostname() of the holder
+    started_at   TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL                   -- renewed every few seconds while it runs
+  ) STRICT;
+  `,
 ];
 
 /** The schema version this code writes. */
