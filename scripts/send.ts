@@ -21,7 +21,9 @@ import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
 import { createResendTransport } from '../src/transport/resend.ts';
 import type { Transport } from '../src/transport/transport.ts';
-import { engineFlag, numberFlag, parseFlags, type Command } from './cli.ts';
+import { holdCampaign } from '../src/send/hold-campaign.ts';
+import { journalCampaignId } from '../src/store/journal.ts';
+import { engineFlag, numberFlag, parseFlags, thisProcess, type Command } from './cli.ts';
 
 export const command: Command = {
   help: `Usage: npx newsletter send <edition.md> --to <list.csv> [options]
@@ -144,6 +146,9 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     // A test send gets a journal of its own that vanishes with the process: it is not the
     // campaign, and must not make the real send skip the testers as "already sent".
     const store = openStore(testAddresses === undefined ? config.dbPath : ':memory:');
+    // One run per campaign at a time: a second one stops here, saying who sends it (dry and test runs write nothing).
+    const hold = dryRun || testAddresses !== undefined ? undefined : holdCampaign({ store, campaign: journalCampaignId(edition.slug, transportName), holder: thisProcess(), clock: systemClock, heartbeatMs: config.leaseHeartbeatMs, staleMs: config.leaseStaleMs });
+    if (hold?.tookOver !== undefined) say(hold.tookOver);
     const transport = createTransport(transportName, config, outboxDir);
     try {
       // --- The plan: a first pass over the list, nothing sent --------------------------
@@ -235,6 +240,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           maxConsecutiveFailures: config.maxConsecutiveFailures,
           backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
           signal: controller.signal,
+          ...(hold === undefined ? {} : { lease: hold.lease }),
           onProgress(p) {
             if (progressOnTty) {
               process.stderr.write(`\r\x1b[K${formatProgress(p, plan.toSend, { bar: true })}`);
@@ -266,6 +272,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       if (report.interrupted) return 130;
       return report.failedCount === 0 && report.paused === undefined && report.stopped === undefined ? 0 : 1;
     } finally {
+      hold?.release();
       await transport.close();
       store.close();
     }

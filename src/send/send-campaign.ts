@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import { defaults } from '../config.ts';
 import { NewsletterError } from '../errors.ts';
 import type { Email } from '../render/email.ts';
+import type { CampaignLease } from '../store/campaign-lease.ts';
 import { createJournal, journalCampaignId, type JournalRecipient } from '../store/journal.ts';
 import type { Store } from '../store/open-store.ts';
 import { isSuppressed } from '../store/suppressions.ts';
@@ -34,6 +35,12 @@ export interface SendCampaignOptions {
    * not answer the second with the first's result.
    */
   keyNonce?: string;
+  /**
+   * The campaign's lease, held by this run (hold-campaign.ts): every batch, attempt and
+   * outcome is recorded only while it is still this run's. A run without one (a test send
+   * to a throwaway store, a dry run, a test) writes unguarded.
+   */
+  lease?: CampaignLease;
   /** Everything but the transport: no call, no journal write. */
   dryRun?: boolean;
   /** @default defaults.ratePerSecond (10) */
@@ -95,6 +102,15 @@ export interface SendReport {
   warnings: string[];
 }
 
+function stillHeld(lease: CampaignLease | undefined): boolean {
+  try {
+    lease?.assertHeld();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Failures listed one by one in the report; past this they are only counted (the journal has all). */
 export const MAX_FAILED_LISTED = 1000;
 
@@ -138,7 +154,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
   const maxConsecutiveFailures = options.maxConsecutiveFailures ?? defaults.maxConsecutiveFailures;
   const backoff = options.backoff ?? { baseMs: defaults.backoffBaseMs, maxMs: defaults.backoffMaxMs };
   const random = options.random ?? Math.random;
-  const journal = createJournal(store);
+  const { lease } = options;
+  const journal = createJournal(store, lease === undefined ? {} : { guard: () => lease.assertHeld() });
   const campaign = journalCampaignId(email.slug, transport.name);
   const started = clock.now();
 
@@ -444,7 +461,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
   report.elapsedMs = elapsed();
   report.emailsPerSecond = (report.sent * 1000) / report.elapsedMs;
 
-  if (!dryRun) {
+  // A run that lost its lease leaves the campaign's record to the run that took it over.
+  if (!dryRun && stillHeld(lease)) {
     const counts = { invalid: report.skipped.invalid, duplicates: report.skipped.duplicate };
     if (!interrupted && halted === undefined) journal.recordListCounts(campaign, counts, clock.now());
     const status = interrupted ? 'interrupted' : (halted?.kind ?? 'done');
