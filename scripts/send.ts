@@ -10,7 +10,7 @@ import { loadEdition } from '../src/content/load-edition.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { renderEmail } from '../src/render/render-email.ts';
 import { systemClock } from '../src/send/clock.ts';
-import { formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
+import { describeRate, formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
 import { createPersonalizer } from '../src/send/personalize.ts';
 import { lateResumeWarning, planCampaign, type CampaignPlan } from '../src/send/plan-campaign.ts';
 import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
@@ -48,7 +48,8 @@ Options:
                           one email per request (Resend's batch endpoint takes no
                           schedule), so about 10 emails/s
   --engine <react|mjml>   the template engine (default: the edition's engine front matter)
-  --rate <n>              requests per second (default 10, Resend's limit; 100 emails each)
+  --rate <auto|n>         requests per second, 100 emails each (default auto: the
+                          team's limit, read from Resend's ratelimit-limit header)
   --strict                refuse the list if any row is invalid, instead of skipping it
   --yes                   confirm a Resend send without a prompt
   --json                  print the plan and the report as JSON
@@ -85,7 +86,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const dryRun = values['dry-run'] === true;
     const testAddresses = values.test === undefined ? undefined : parseTestAddresses(values.test);
     if (values.to === undefined && testAddresses === undefined) throw usage('--to <list.csv> is required (or --test a@x,b@y for a test send).');
-    const rate = numberFlag('send', 'rate', values.rate, 0.1);
+    const rate = values.rate === 'auto' ? 'auto' : numberFlag('send', 'rate', values.rate, 0.1);
     const config = resolveConfig(process.env, rate === undefined ? {} : { ratePerSecond: rate });
     // Human lines go to stdout; with --json, stdout holds only the JSON, so they go to stderr.
     const say = (line: string) => (json ? console.error(line) : console.log(line));
@@ -179,7 +180,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
             invalidCount: planReport.invalidCount,
             invalidLines: planReport.invalid.slice(0, 10).map((row) => describeInvalidRow(planReport.file, row)),
           };
-          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(list === undefined ? {} : { list }), warnings })) say(line);
+          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(list === undefined ? {} : { list }), warnings, rate: describeRate(config.ratePerSecond, transportName, config.outboxRatePerSecond) })) say(line);
         }
         if (scheduledAt !== undefined) say(`  scheduled at  ${scheduledAt} (Resend delivers then)`);
       }
@@ -233,6 +234,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           ...(scheduledAt === undefined ? {} : { scheduledAt }),
           ...(testAddresses === undefined ? {} : { keyNonce: `test-${systemClock.now()}` }),
           rate: config.ratePerSecond,
+          fallbackRate: config.autoFallbackRate,
           rateMarginMs: config.rateMarginMs,
           // Resend's batch endpoint takes no scheduled_at: scheduled emails go one a request.
           batchSize: scheduledAt === undefined ? config.batchSize : 1,

@@ -45,9 +45,9 @@ interface Run {
   stderr: () => string;
 }
 
-/** `rate`: requests per second; the first of two runs goes slowly, so it is still sending when the second starts. */
-function send(list: string, db: string, rate = 10): Run {
-  const child = spawn(process.execPath, [BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--yes', '--rate', String(rate)], {
+/** `rate`: --rate (none: auto); the first of two runs goes slowly, so it is still sending when the second starts. */
+function send(list: string, db: string, rate?: number): Run {
+  const child = spawn(process.execPath, [BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--yes', ...(rate === undefined ? [] : ['--rate', String(rate)])], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -116,11 +116,17 @@ describe('two runs of one campaign', () => {
     const [, signal] = await victim.exited;
     expect(signal).toBe('SIGKILL');
 
+    const nextFrom = server.requests.length;
     const next = send(list, db);
     const [code] = await next.exited;
     expect(code, next.output()).toBe(0);
     expect(next.output()).toContain(`Took over campaign ${SLUG} from pid ${victim.child.pid}`);
     expect(next.output()).toContain(`pid ${victim.child.pid} no longer runs`);
+    // No --rate: the plan says auto, the report what it learned.
+    expect(next.output()).toMatch(/^  rate {10}auto: the team's limit, from Resend's ratelimit-limit header/m);
+    expect(next.output()).toMatch(/^  rate {10}10 requests\/s, learned from Resend's ratelimit-limit$/m);
+    // (A retry is possible: a batch the victim had in flight may still be in progress at the server, a 409 to wait out.)
+    expect(server.requests.slice(nextFrom).filter((r) => r.status === 429)).toEqual([]);
 
     const counts = receivedCounts(prefix);
     expect(counts.size).toBe(RECIPIENTS);
