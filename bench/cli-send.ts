@@ -85,8 +85,13 @@ try {
             serverRate: rate,
             everyRecipientOnce: stats.received === size && stats.distinct === size,
             rateLimited429: stats.rateLimited429,
+            // Which requests (by arrival) were refused, to tell the first second from the rest.
+            refusedAt: requests.flatMap((r, i) => (r.status === 429 ? [i] : [])),
             rate: report?.rate,
             firstRequestMs: Math.round((requests[0]?.time ?? NaN) - startedAtEpoch),
+            // The first second of sending, from the first request: how many went (the limit at best).
+            inFirstSecond: requests.filter((r) => r.time < (requests[0]?.time ?? 0) + 1000).length,
+            firstGapsMs: requests.slice(0, 6).map((r, i) => (i === 0 ? 0 : r.time - (requests[i - 1] as { time: number }).time)),
             sendLoopMs: Math.round(report?.elapsedMs ?? NaN),
             wallMs: Math.round(wallMs),
             emailsPerSecond: Math.round((size * 1000) / wallMs),
