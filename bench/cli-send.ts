@@ -7,7 +7,7 @@
  * as the CLI does. Goal (issue 17): emails/s over the ceiling (the limit × 100 emails a
  * batch) ≥ 0.90 at 5,000 and ≥ 0.95 at 20,000, no 429; `--help` < 0.15 s.
  *
- *   npx tsx bench/cli-send.ts [--runs 1] [--sizes 5000,20000] [--rates 10,5]
+ *   npx tsx bench/cli-send.ts [--runs 1] [--sizes 5000,20000] [--rates 10,5] [--from-sources]
  *
  * `firstRequestMs`: from the spawn to the server's first request. `startup.helpS`: the
  * median of 5 `node bin/newsletter.js --help`. Run it after `npm run build`: without a
@@ -24,7 +24,9 @@ import { forkResendServer } from '../tests/support/fork-resend-server.ts';
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/newsletter.js');
 const EDITION = join(ROOT, 'content/2025-07-08-ai-issues-2025-h1.md');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' }, 'from-sources': { type: 'boolean', default: false } } });
+// --from-sources: the command as it started before the build step (TypeScript through tsx), for a side-by-side figure.
+const FROM_SOURCES = values['from-sources'] === true;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 let fromDist = false;
@@ -61,6 +63,7 @@ try {
             NEWSLETTER_SECRET: 'bench-secret-0123456789abcdef',
             NEWSLETTER_PUBLIC_URL: 'https://news.example.com',
             NEWSLETTER_DB: db,
+            ...(FROM_SOURCES ? { NEWSLETTER_FROM_SOURCES: '1' } : {}),
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -81,6 +84,7 @@ try {
           JSON.stringify({
             bench: 'cli-send',
             run: run + 1,
+            fromDist: fromDist && !FROM_SOURCES,
             recipients: size,
             serverRate: rate,
             everyRecipientOnce: stats.received === size && stats.distinct === size,
