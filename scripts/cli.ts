@@ -1,6 +1,8 @@
+import { hostname, uptime } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { NewsletterError } from '../src/errors.ts';
 import { ENGINES, type Engine } from '../src/render/render-email.ts';
+import type { HolderProcess } from '../src/send/hold-campaign.ts';
 
 /** A subcommand: its help text and what it does (its one-line summary lives in newsletter.ts). Returns the process exit code. */
 export interface Command {
@@ -41,4 +43,24 @@ export function engineFlag(command: string, value: string | undefined): Engine |
     throw new NewsletterError('bad-flag', `newsletter ${command}: expected --engine to be one of ${ENGINES.join(', ')}, got \`${value}\`.`);
   }
   return engine;
+}
+
+/** This process as a campaign lease's holder: pid, host, boot time, and a liveness probe for other pids. */
+export function thisProcess(): HolderProcess {
+  return {
+    pid: process.pid,
+    host: hostname(),
+    // A few seconds early: uptime and the clock are read apart, and a lease taken just
+    // after the boot must not look older than it.
+    bootedAt: Date.now() - uptime() * 1000 - 5000,
+    isAlive(pid) {
+      try {
+        process.kill(pid, 0); // signal 0: no signal, only the check
+        return true;
+      } catch (error) {
+        // EPERM: it runs, as another user.
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+  };
 }

@@ -53,18 +53,54 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof NewsletterError) {
-      console.error(error.message);
-      process.exitCode = error.code === 'bad-flag' ? 2 : 1;
-    } else {
-      // A bug, not bad input: keep the stack so it can be reported.
-      console.error(error);
-      process.exitCode = 70;
-    }
-  },
-);
+/**
+ * An error that is not a NewsletterError is a bug or something the code did not foresee (a
+ * full disk, a locked database): one line naming what failed and where, never a stack
+ * trace — unless DEBUG=newsletter asks for it, for a bug report.
+ */
+function reportUnexpected(error: unknown): void {
+  const debug = /(^|,)\s*(newsletter|\*)\s*(,|$)/.test(process.env.DEBUG ?? '');
+  if (debug) {
+    console.error(error);
+    return;
+  }
+  const what = error instanceof Error ? `${error.name}${'code' in error && typeof error.code === 'string' ? ` (${error.code})` : ''}: ${error.message}` : String(error);
+  const first = what.split('\n')[0] ?? what;
+  const command = process.argv[2] === undefined ? 'newsletter' : `newsletter ${process.argv[2]}`;
+  console.error(`${command}: unexpected error — ${first}${whereIn(error)} (rerun with DEBUG=newsletter to see the stack trace)`);
+}
+
+/** ` in openStore (src/store/open-store.ts:35)`: the first frame of the stack in this project's code. */
+function whereIn(error: unknown): string {
+  const root = new URL('..', import.meta.url).pathname;
+  for (const line of (error instanceof Error ? (error.stack ?? '') : '').split('\n').slice(1)) {
+    const frame = /^\s*at (?:(.+?) \()?(?:file:\/\/)?(\/[^():]+):(\d+):\d+\)?$/.exec(line);
+    if (frame === null || !frame[2]?.startsWith(root) || frame[2].includes('/node_modules/')) continue;
+    return ` in ${frame[1] === undefined ? '' : `${frame[1]} `}(${frame[2].slice(root.length)}:${frame[3]})`;
+  }
+  return '';
+}
+
+function reportAndExit(error: unknown): void {
+  if (error instanceof NewsletterError) {
+    console.error(error.message);
+    process.exitCode = error.code === 'bad-flag' ? 2 : 1;
+  } else {
+    reportUnexpected(error);
+    process.exitCode = 70;
+  }
+}
+
+// An error thrown outside main's promise (a timer, a stream's event) ends the process the same way.
+process.on('uncaughtException', (error) => {
+  reportAndExit(error);
+  process.exit();
+});
+process.on('unhandledRejection', (error) => {
+  reportAndExit(error);
+  process.exit();
+});
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, reportAndExit);

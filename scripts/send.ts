@@ -10,7 +10,7 @@ import { loadEdition } from '../src/content/load-edition.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { renderEmail } from '../src/render/render-email.ts';
 import { systemClock } from '../src/send/clock.ts';
-import { formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
+import { describeRate, formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
 import { createPersonalizer } from '../src/send/personalize.ts';
 import { lateResumeWarning, planCampaign, type CampaignPlan } from '../src/send/plan-campaign.ts';
 import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
@@ -21,7 +21,9 @@ import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
 import { createResendTransport } from '../src/transport/resend.ts';
 import type { Transport } from '../src/transport/transport.ts';
-import { engineFlag, numberFlag, parseFlags, type Command } from './cli.ts';
+import { holdCampaign } from '../src/send/hold-campaign.ts';
+import { journalCampaignId } from '../src/store/journal.ts';
+import { engineFlag, numberFlag, parseFlags, thisProcess, type Command } from './cli.ts';
 
 export const command: Command = {
   help: `Usage: npx newsletter send <edition.md> [--to <list.csv>] [options]
@@ -52,7 +54,8 @@ Options:
                           one email per request (Resend's batch endpoint takes no
                           schedule), so about 10 emails/s
   --engine <react|mjml>   the template engine (default: the edition's engine front matter)
-  --rate <n>              requests per second (default 10, Resend's limit; 100 emails each)
+  --rate <auto|n>         requests per second, 100 emails each (default auto: the
+                          team's limit, read from Resend's ratelimit-limit header)
   --strict                refuse the list if any row is invalid, instead of skipping it
   --yes                   confirm a Resend send without a prompt
   --json                  print the plan and the report as JSON
@@ -91,7 +94,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const dryRun = values['dry-run'] === true;
     const testAddresses = values.test === undefined ? undefined : parseTestAddresses(values.test);
     const consentSource = values['consent-source'] === undefined ? undefined : checkConsentSource(values['consent-source'], 'send');
-    const rate = numberFlag('send', 'rate', values.rate, 0.1);
+    const rate = values.rate === 'auto' ? 'auto' : numberFlag('send', 'rate', values.rate, 0.1);
     const config = resolveConfig(process.env, rate === undefined ? {} : { ratePerSecond: rate });
     // Human lines go to stdout; with --json, stdout holds only the JSON, so they go to stderr.
     const say = (line: string) => (json ? console.error(line) : console.log(line));
@@ -148,6 +151,9 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     // A test send gets a journal of its own that vanishes with the process: it is not the
     // campaign, and must not make the real send skip the testers as "already sent".
     const store = openStore(testAddresses === undefined ? config.dbPath : ':memory:');
+    // One run per campaign at a time: a second one stops here, saying who sends it (dry and test runs write nothing).
+    const hold = dryRun || testAddresses !== undefined ? undefined : holdCampaign({ store, campaign: journalCampaignId(edition.slug, transportName), holder: thisProcess(), clock: systemClock, heartbeatMs: config.leaseHeartbeatMs, staleMs: config.leaseStaleMs });
+    if (hold?.tookOver !== undefined) say(hold.tookOver);
     const transport = createTransport(transportName, config, outboxDir);
     try {
       // --- The plan: a first pass over the list, nothing sent --------------------------
@@ -175,7 +181,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           say(`Test send of ${edition.slug} to ${testAddresses.map((r) => r.email).join(', ')} through ${transportName}: subject marked as a test, not recorded as the campaign.`);
         } else {
           const summary = planSummary.list;
-          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(summary === undefined ? {} : { list: summary }), warnings })) say(line);
+          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(summary === undefined ? {} : { list: summary }), warnings, rate: describeRate(config.ratePerSecond, transportName, config.outboxRatePerSecond) })) say(line);
           if (consentSource !== undefined) say(`  consent       attested: ${consentSource} (kept with the campaign)`);
         }
         if (scheduledAt !== undefined) say(`  scheduled at  ${scheduledAt} (Resend delivers then)`);
@@ -236,6 +242,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           ...(scheduledAt === undefined ? {} : { scheduledAt }),
           ...(testAddresses === undefined ? {} : { keyNonce: `test-${systemClock.now()}` }),
           rate: config.ratePerSecond,
+          fallbackRate: config.autoFallbackRate,
           rateMarginMs: config.rateMarginMs,
           // Resend's batch endpoint takes no scheduled_at: scheduled emails go one a request.
           batchSize: scheduledAt === undefined ? config.batchSize : 1,
@@ -243,6 +250,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
           maxConsecutiveFailures: config.maxConsecutiveFailures,
           backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
           signal: controller.signal,
+          ...(hold === undefined ? {} : { lease: hold.lease }),
           onProgress(p) {
             // The campaign exists in the journal from the first progress on.
             if (!sourceRecorded) recordSource();
@@ -277,6 +285,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       if (report.interrupted) return 130;
       return report.failedCount === 0 && report.paused === undefined && report.stopped === undefined ? 0 : 1;
     } finally {
+      hold?.release();
       await transport.close();
       store.close();
     }

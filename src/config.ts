@@ -40,8 +40,18 @@ export interface Config {
   resendApiKey: string | undefined;
   /** Env: `RESEND_BASE_URL` (tests point it at the local server). @default undefined (the SDK's own) */
   resendBaseUrl: string | undefined;
-  /** Requests per second: Resend allows 10 per API key, with no burst. Flag: `--rate`. @default 10 */
-  ratePerSecond: number;
+  /**
+   * Requests per second, or `'auto'`: the team's limit as Resend's `ratelimit-limit` header
+   * says it (5/s by default, 2/s for older teams, more for raised ones; no burst) — one
+   * request alone until the first answer tells. A number forces it (an answer's lower
+   * limit still wins). Flag: `--rate auto|N`. The outbox has no limit: `outboxRatePerSecond`.
+   * @default 'auto'
+   */
+  ratePerSecond: number | 'auto';
+  /** `'auto'` when answers carry no `ratelimit-limit` (a proxy dropped it): the lowest a Resend team has had. @default 2 */
+  autoFallbackRate: number;
+  /** The outbox's pace under `'auto'` (it has no provider to ask). @default 10 */
+  outboxRatePerSecond: number;
   /**
    * Added to the 1 s window: requests leave here and are counted there a few ms apart, so
    * pacing exactly at the limit would now and then earn a 429. Costs ~2% of throughput.
@@ -70,6 +80,15 @@ export interface Config {
   backoffBaseMs: number;
   /** @default 30000 */
   backoffMaxMs: number;
+  /** How often a sending run renews its campaign lease (src/send/hold-campaign.ts). @default 5000 */
+  leaseHeartbeatMs: number;
+  /**
+   * A lease whose heartbeat is older than this is taken over by the next run, on any host
+   * (on the holder's own host a dead pid or a reboot is noticed at once). Six heartbeats:
+   * an event loop is never held that long by a healthy run.
+   * @default 30000
+   */
+  leaseStaleMs: number;
 }
 
 export const defaults: Config = {
@@ -82,7 +101,9 @@ export const defaults: Config = {
   listPath: 'content/list.yaml',
   resendApiKey: undefined,
   resendBaseUrl: undefined,
-  ratePerSecond: 10,
+  ratePerSecond: 'auto',
+  autoFallbackRate: 2,
+  outboxRatePerSecond: 10,
   rateMarginMs: 25,
   batchSize: 100,
   concurrency: 4,
@@ -90,6 +111,8 @@ export const defaults: Config = {
   timeoutMs: 30_000,
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
+  leaseHeartbeatMs: 5_000,
+  leaseStaleMs: 30_000,
 };
 
 /** The flags that override a default (already parsed to numbers by the command). */
@@ -129,8 +152,8 @@ function check(config: Config): void {
       problems.push(`Expected \`${name}\` to be a whole number from 1${max === Infinity ? ' and up' : ` to ${max}`}, got \`${String(v)}\`.`);
     }
   };
-  if (!(config.ratePerSecond > 0) || !Number.isFinite(config.ratePerSecond)) {
-    problems.push(`Expected \`ratePerSecond\` (--rate) to be a number above 0, got \`${String(config.ratePerSecond)}\`.`);
+  if (config.ratePerSecond !== 'auto' && (!(config.ratePerSecond > 0) || !Number.isFinite(config.ratePerSecond))) {
+    problems.push(`Expected \`ratePerSecond\` (--rate) to be auto or a number above 0, got \`${String(config.ratePerSecond)}\`.`);
   }
   positiveInt('batchSize', 100);
   positiveInt('concurrency');

@@ -20,7 +20,7 @@ export interface ListSummary {
 }
 
 /** The plan, shown before anything is sent. */
-export function formatPlan(input: { slug: string; subject: string; transport: string; plan: CampaignPlan; list?: ListSummary; warnings: string[] }): string[] {
+export function formatPlan(input: { slug: string; subject: string; transport: string; plan: CampaignPlan; list?: ListSummary; warnings: string[]; rate?: string }): string[] {
   const { plan, list } = input;
   const lines = [`Plan: ${input.slug} through ${input.transport}`, `  subject       ${input.subject}`];
   if (list !== undefined) {
@@ -39,9 +39,25 @@ export function formatPlan(input: { slug: string; subject: string; transport: st
     lines.push(`  in flight     ${plural(plan.inOpenBatches, 'recipient')} in ${plural(plan.openBatches, 'batch', 'batches')} the last run left open: sent again first, with the same keys`);
   }
   lines.push(`  to send       ${n(plan.toSend)}`);
+  if (input.rate !== undefined) lines.push(`  rate          ${input.rate}`);
   for (const warning of input.warnings) lines.push(`  warning       ${warning}`);
   return lines;
 }
+
+/** The plan's rate line: which rate the send will use, and where it comes from. */
+export function describeRate(rate: number | 'auto', transport: 'resend' | 'outbox', outboxRate: number): string {
+  if (transport === 'outbox') return `${n(rate === 'auto' ? outboxRate : rate)} requests/s (${rate === 'auto' ? 'the outbox has no limit to learn' : '--rate'})`;
+  if (rate === 'auto') return "auto: the team's limit, from Resend's ratelimit-limit header on the first answer (one request alone until then; --rate N forces a rate)";
+  return `${n(rate)} requests/s (--rate ${rate}; a lower ratelimit-limit from Resend still wins)`;
+}
+
+const RATE_SOURCES: Record<SendReport['rate']['source'], string> = {
+  given: 'as given by --rate',
+  'ratelimit-limit': "learned from Resend's ratelimit-limit",
+  learning: 'no answer came to learn from',
+  fallback: 'no answer said ratelimit-limit, so the safe fallback',
+  outbox: 'the outbox pace',
+};
 
 /** One progress line: `[#####-----] 4,200/10,000 · 812 emails/s · ETA 7 s`. */
 export function formatProgress(progress: SendProgress, total: number, options: { bar: boolean }): string {
@@ -76,6 +92,7 @@ export function formatReport(report: SendReport, options: { resume: string; test
     lines.push(`    ${group.reason}: ${group.addresses.slice(0, 3).join(', ')}${more}`);
   }
   if (report.failedCount > report.failed.length) lines.push(`    … ${n(report.failedCount - report.failed.length)} more in the journal`);
+  if (report.attempts > 0) lines.push(`  rate          ${n(report.rate.perSecond)} requests/s, ${RATE_SOURCES[report.rate.source]}`);
   if (report.retries > 0) lines.push(`  retries       ${n(report.retries)} of ${plural(report.attempts, 'call')}`);
   for (const warning of report.warnings) lines.push(`  warning       ${warning}`);
   if (report.interrupted) {

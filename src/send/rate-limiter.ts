@@ -2,8 +2,18 @@ import type { BatchResult } from '../transport/transport.ts';
 import type { Clock } from './clock.ts';
 
 export interface RateLimiterOptions {
-  /** Request starts per second. May be fractional (0.5 = one every two seconds). */
-  ratePerSecond: number;
+  /**
+   * Request starts per second. May be fractional (0.5 = one every two seconds); the
+   * provider's `ratelimit-limit` can only lower it. `'auto'`: the provider's own word — one
+   * request alone until an answer says the limit, then that limit, followed up or down as
+   * later answers say (see `#observe`).
+   */
+  ratePerSecond: number | 'auto';
+  /**
+   * In `'auto'` mode, the rate when answers say no limit at all (a proxy that drops the
+   * headers). @default 2, the lowest limit a Resend team has had
+   */
+  fallbackRate?: number;
   /**
    * Added to the 1 s window, for the jitter that latency tracking (below) cannot see.
    * @default 0
@@ -27,6 +37,9 @@ const WINDOW_MS = 1000;
 const HISTORY_MS = 60_000;
 /** The fastest of this many recent answers is the "no delay" latency. */
 const LATENCY_SAMPLES = 50;
+
+/** Where the rate in use came from: the caller's number, or (`'auto'`) the provider's answers. */
+export type RateSource = 'given' | 'ratelimit-limit' | 'learning' | 'fallback';
 
 interface Request {
   start: number;
@@ -76,6 +89,12 @@ function pushSample(samples: number[], value: number): void {
  */
 export class RateLimiter {
   #rate: number;
+  /** `'auto'`: adopt the provider's limit; otherwise only ever lower the given rate. */
+  #auto: boolean;
+  #source: RateSource;
+  #fallbackRate: number;
+  /** Woken when an answer comes in (in auto mode, the first one sets the rate). */
+  #onAnswer: (() => void)[] = [];
   #span: number;
   #clock: Clock;
   /** Recent requests in start order: the last `#capacity`, and all of the last HISTORY_MS. */
@@ -86,12 +105,19 @@ export class RateLimiter {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RateLimiterOptions) {
-    const { ratePerSecond, marginMs = 0 } = options;
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
-      throw new RangeError(`Expected \`ratePerSecond\` to be a number above 0, got \`${String(ratePerSecond)}\``);
+    const { ratePerSecond, marginMs = 0, fallbackRate = 2 } = options;
+    const positive = (n: unknown) => typeof n === 'number' && n > 0 && Number.isFinite(n);
+    if (ratePerSecond !== 'auto' && !positive(ratePerSecond)) {
+      throw new RangeError(`Expected \`ratePerSecond\` to be a number above 0 or 'auto', got \`${String(ratePerSecond)}\``);
     }
+    if (!positive(fallbackRate)) throw new RangeError(`Expected \`fallbackRate\` to be a number above 0, got \`${String(fallbackRate)}\``);
     if (!(marginMs >= 0)) throw new RangeError(`Expected \`marginMs\` to be a number from 0 and up, got \`${String(marginMs)}\``);
-    this.#rate = ratePerSecond;
+    this.#auto = ratePerSecond === 'auto';
+    this.#source = this.#auto ? 'learning' : 'given';
+    this.#fallbackRate = fallbackRate;
+    // Learning: the interval is irrelevant (one request at a time, see #due); the fallback
+    // until the first answer says better.
+    this.#rate = ratePerSecond === 'auto' ? fallbackRate : ratePerSecond;
     this.#span = WINDOW_MS + marginMs;
     this.#clock = options.clock;
   }
@@ -99,6 +125,11 @@ export class RateLimiter {
   /** The current rate, lowered when the provider announces a lower limit. */
   get ratePerSecond(): number {
     return this.#rate;
+  }
+
+  /** Where the current rate came from. */
+  get source(): RateSource {
+    return this.#source;
   }
 
   /** Between two starts when evenly spaced. */
@@ -145,9 +176,27 @@ export class RateLimiter {
         return this.#take(now, late < this.#interval ? Math.max(0, late) : 0);
       }
       // Loop rather than trust one sleep: blockUntil may have moved, answers come in.
+      if (due === Infinity) {
+        // Learning the rate: the first answer tells it.
+        await this.#nextAnswer(signal);
+        continue;
+      }
       target = due;
       await this.#clock.sleep(due - now, signal);
     }
+  }
+
+  /** Resolves when the next answer is in (or `signal` aborts). */
+  #nextAnswer(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const wake = () => {
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.#onAnswer.push(wake);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
   }
 
   #take(now: number, lateness: number): RateSlot {
@@ -170,6 +219,7 @@ export class RateLimiter {
           pushSample(this.#uploads, answer.uploadMs);
         }
         this.#observe(answer?.rateLimit, request.start);
+        for (const wake of this.#onAnswer.splice(0)) wake();
       },
     };
   }
@@ -179,6 +229,10 @@ export class RateLimiter {
    * holds it back).
    */
   #due(now: number): number {
+    // Learning the rate ('auto', no answer yet): one request alone, and the next only once
+    // its answer is in — it carries `ratelimit-limit`. Pacing at a guess instead could
+    // earn a 429 on a team whose limit is below the guess, and each costs a second.
+    if (this.#source === 'learning' && this.#requests.some((r) => r.end === undefined)) return Infinity;
     let at = this.#blockedUntil;
     const last = this.#requests[this.#requests.length - 1];
     // Even spacing: one start every span/rate ms (102.5 ms at 10/s with a 25 ms margin).
@@ -221,9 +275,19 @@ export class RateLimiter {
    *   expected, and the window already waits for the oldest request to leave it.)
    */
   #observe(rateLimit: BatchResult['rateLimit'], startedAt: number): void {
+    const limit = rateLimit?.limit !== undefined && rateLimit.limit >= 1 ? rateLimit.limit : undefined;
+    if (this.#auto && limit !== undefined) {
+      // 'auto': the provider's word, up or down (a team's limit can be raised mid-send).
+      this.#rate = limit;
+      this.#source = 'ratelimit-limit';
+    } else if (this.#source === 'learning') {
+      // An answer without the header: no word to wait for, so the safe fallback.
+      this.#rate = this.#fallbackRate;
+      this.#source = 'fallback';
+    }
     if (rateLimit === undefined) return;
-    const { limit, remaining, resetMs } = rateLimit;
-    if (limit !== undefined && limit >= 1 && limit < this.#rate) this.#rate = limit;
+    const { remaining, resetMs } = rateLimit;
+    if (!this.#auto && limit !== undefined && limit < this.#rate) this.#rate = limit;
     if (remaining === 0) {
       const ours = this.#requests.filter((r) => r.start <= startedAt && (r.end ?? Infinity) > startedAt - WINDOW_MS).length;
       if (ours < (limit ?? this.#capacity)) this.blockUntil(startedAt + (resetMs ?? this.#span));

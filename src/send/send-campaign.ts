@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import { defaults } from '../config.ts';
 import { NewsletterError } from '../errors.ts';
 import type { Email } from '../render/email.ts';
+import type { CampaignLease } from '../store/campaign-lease.ts';
 import { createJournal, journalCampaignId, type JournalRecipient } from '../store/journal.ts';
 import type { Store } from '../store/open-store.ts';
 import { isSuppressed } from '../store/suppressions.ts';
@@ -11,7 +12,7 @@ import { backoffDelay } from './backoff.ts';
 import { idempotencyKey, payloadHash } from './batch-identity.ts';
 import type { Clock } from './clock.ts';
 import { lateResumeWarning } from './plan-campaign.ts';
-import { RateLimiter, type RateSlot } from './rate-limiter.ts';
+import { RateLimiter, type RateSlot, type RateSource } from './rate-limiter.ts';
 
 export interface SendCampaignOptions {
   /** The rendered edition: its slug names the campaign, its subject is recorded. */
@@ -34,10 +35,22 @@ export interface SendCampaignOptions {
    * not answer the second with the first's result.
    */
   keyNonce?: string;
+  /**
+   * The campaign's lease, held by this run (hold-campaign.ts): every batch, attempt and
+   * outcome is recorded only while it is still this run's. A run without one (a test send
+   * to a throwaway store, a dry run, a test) writes unguarded.
+   */
+  lease?: CampaignLease;
   /** Everything but the transport: no call, no journal write. */
   dryRun?: boolean;
-  /** @default defaults.ratePerSecond (10) */
-  rate?: number;
+  /**
+   * Requests per second, or `'auto'`: learned from the provider's `ratelimit-limit` (see
+   * RateLimiter). The outbox, which says no limit, runs `'auto'` at defaults.outboxRatePerSecond.
+   * @default defaults.ratePerSecond ('auto')
+   */
+  rate?: number | 'auto';
+  /** `'auto'` when no answer says the limit. @default defaults.autoFallbackRate (2) */
+  fallbackRate?: number;
   /** @default defaults.rateMarginMs */
   rateMarginMs?: number;
   /** @default defaults.batchSize (100), and never more than the transport's maxBatch */
@@ -84,6 +97,11 @@ export interface SendReport {
   resumedBatches: number;
   /** Transport calls made, retries included. */
   attempts: number;
+  /**
+   * The rate at the end of the run and where it came from: `given` (--rate N), `ratelimit-limit`
+   * (the provider's answers, under auto), `fallback` (auto, and no answer said), `outbox`.
+   */
+  rate: { perSecond: number; source: RateSource | 'outbox' };
   retries: number;
   elapsedMs: number;
   emailsPerSecond: number;
@@ -93,6 +111,15 @@ export interface SendReport {
   stopped?: string;
   interrupted?: boolean;
   warnings: string[];
+}
+
+function stillHeld(lease: CampaignLease | undefined): boolean {
+  try {
+    lease?.assertHeld();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Failures listed one by one in the report; past this they are only counted (the journal has all). */
@@ -138,7 +165,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
   const maxConsecutiveFailures = options.maxConsecutiveFailures ?? defaults.maxConsecutiveFailures;
   const backoff = options.backoff ?? { baseMs: defaults.backoffBaseMs, maxMs: defaults.backoffMaxMs };
   const random = options.random ?? Math.random;
-  const journal = createJournal(store);
+  const { lease } = options;
+  const journal = createJournal(store, lease === undefined ? {} : { guard: () => lease.assertHeld() });
   const campaign = journalCampaignId(email.slug, transport.name);
   const started = clock.now();
 
@@ -153,6 +181,7 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
     alreadySent: 0,
     resumedBatches: 0,
     attempts: 0,
+    rate: { perSecond: 0, source: 'given' },
     retries: 0,
     elapsedMs: 0,
     emailsPerSecond: 0,
@@ -202,7 +231,15 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
   }
 
   // --- Pacing and the error threshold ----------------------------------------------------
-  const limiter = new RateLimiter({ ratePerSecond: options.rate ?? defaults.ratePerSecond, marginMs: options.rateMarginMs ?? defaults.rateMarginMs, clock });
+  const requested = options.rate ?? defaults.ratePerSecond;
+  // The outbox answers no rate-limit headers: 'auto' there is its own fixed pace.
+  const outboxAuto = requested === 'auto' && transport.name === 'outbox';
+  const limiter = new RateLimiter({
+    ratePerSecond: outboxAuto ? defaults.outboxRatePerSecond : requested,
+    fallbackRate: options.fallbackRate ?? defaults.autoFallbackRate,
+    marginMs: options.rateMarginMs ?? defaults.rateMarginMs,
+    clock,
+  });
   // Failed attempts in a row, across all batches; any successful call resets it. listmonk
   // counts errors in total (app.max_send_errors); in a row is kinder to long campaigns, where
   // a scattering of 500s over hours is normal and only a streak means the provider is down.
@@ -237,7 +274,8 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
         // transport's own timeout) so its outcome can be recorded, Ctrl-C or not.
         result = await transport.sendBatch(batch.messages, { idempotencyKey: batch.key, acquireSlot });
       } catch (error) {
-        slot?.done();
+        // An error's answer says the limit too (a 429's does): the limiter learns from it.
+        slot?.done(error instanceof TransportError && error.rateLimit !== undefined ? { rateLimit: error.rateLimit } : undefined);
         // Halted while waiting for its slot: nothing went; the batch stays open.
         if (slot === undefined && stopping()) return;
         if (!(error instanceof TransportError)) throw error; // a bug: surfaces with its stack
@@ -438,13 +476,15 @@ export async function sendCampaign(options: SendCampaignOptions): Promise<SendRe
     report.interrupted = true;
     report.stopped = 'interrupted (Ctrl-C)';
   }
-  if (limiter.ratePerSecond < (options.rate ?? defaults.ratePerSecond)) {
+  report.rate = { perSecond: limiter.ratePerSecond, source: outboxAuto ? 'outbox' : limiter.source };
+  if (typeof requested === 'number' && limiter.ratePerSecond < requested) {
     warn(`The provider's rate limit is ${limiter.ratePerSecond}/s, below the requested rate; the send slowed down to it.`);
   }
   report.elapsedMs = elapsed();
   report.emailsPerSecond = (report.sent * 1000) / report.elapsedMs;
 
-  if (!dryRun) {
+  // A run that lost its lease leaves the campaign's record to the run that took it over.
+  if (!dryRun && stillHeld(lease)) {
     const counts = { invalid: report.skipped.invalid, duplicates: report.skipped.duplicate };
     if (!interrupted && halted === undefined) journal.recordListCounts(campaign, counts, clock.now());
     const status = interrupted ? 'interrupted' : (halted?.kind ?? 'done');

@@ -91,8 +91,13 @@ export interface Journal {
   summary(campaign: string): CampaignSummary | undefined;
 }
 
-export function createJournal(store: Store): Journal {
+/**
+ * `guard`: run first inside each transaction that records a batch, an attempt or an
+ * outcome; it throws to refuse the write (the sending run's lease: CampaignLease.assertHeld).
+ */
+export function createJournal(store: Store, options: { guard?: () => void } = {}): Journal {
   const db = store.db;
+  const guard = options.guard ?? (() => {});
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const q = {
@@ -172,6 +177,7 @@ export function createJournal(store: Store): Journal {
   };
 
   const recordBatch = db.transaction((input: Parameters<Journal['recordBatch']>[0]) => {
+    guard();
     const at = iso(input.at);
     q.insertBatch.run(input.campaign, input.seq, input.idempotencyKey, input.payloadHash, input.recipients.length, at);
     input.recipients.forEach((r, position) => {
@@ -196,12 +202,19 @@ export function createJournal(store: Store): Journal {
   });
 
   const markAttempt = db.transaction((campaignId: string, seq: number, at: number) => {
+    guard();
     const changes = q.markAttempt.run(iso(at), campaignId, seq).changes;
-    if (changes !== 1) throw new Error(`journal: batch ${seq} of ${campaignId} is not open`);
+    if (changes !== 1) {
+      throw new NewsletterError(
+        'journal-conflict',
+        `${store.file}: batch ${seq} of campaign ${campaignId} is no longer open — another run of this campaign recorded it. Let that run finish, then run the command again.`,
+      );
+    }
     q.firstAttempt.run(iso(at), campaignId);
   });
 
   const recordOutcomes = db.transaction((campaignId: string, seq: number, outcomes: readonly MessageOutcome[], at: number) => {
+    guard();
     const size = q.batchSize.get(campaignId, seq) as number | undefined;
     if (size !== outcomes.length) {
       // A transport bug; recording a partial answer would lose recipients. Roll back.
@@ -216,6 +229,7 @@ export function createJournal(store: Store): Journal {
   });
 
   const recordBatchFailed = db.transaction((campaignId: string, seq: number, reason: string, at: number) => {
+    guard();
     const when = iso(at);
     q.failAll.run(reason, when, campaignId, seq);
     q.closeBatch.run('failed', reason, when, campaignId, seq);

@@ -32,11 +32,21 @@ export function openStore(file: string): Store {
       `${file}: cannot open the journal (${(error as Error).message}) — check the path, or set NEWSLETTER_DB to a writable file such as data/newsletter.db.`,
     );
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  migrate(db, file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    if (error instanceof NewsletterError) throw error;
+    // "file is not a database", a read-only file, a full disk…
+    throw new NewsletterError(
+      'journal-open',
+      `${file}: cannot use the journal (${(error as Error).message}) — is NEWSLETTER_DB the newsletter's SQLite journal? Point it at the right file, or at a new one such as data/newsletter.db.`,
+    );
+  }
   return {
     db,
     file,

@@ -110,7 +110,12 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
       }
 
       const headers = response.headers ?? {};
-      if (response.error !== null) throw toTransportError(response.error, headers);
+      if (response.error !== null) {
+        const error = toTransportError(response.error, headers);
+        const { rateLimit } = rateLimitOf(headers);
+        // Every answer counts against the team's limit and says so: errors too.
+        throw rateLimit === undefined ? error : new TransportError(error.message, { retryable: error.retryable, code: error.code, rateLimit, ...(error.status === undefined ? {} : { status: error.status }), ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) });
+      }
 
       const data = response.data;
       const errors = 'errors' in data && Array.isArray(data.errors) ? data.errors : [];

@@ -73,11 +73,14 @@ export class TransportError extends NewsletterError {
   readonly status: number | undefined;
   /** From `retry-after` / `ratelimit-reset`, when the provider said. */
   readonly retryAfterMs: number | undefined;
+  /** The `ratelimit-*` headers of the error's answer, when it had them (a 429 has): the rate limiter learns from errors too. */
+  readonly rateLimit: BatchResult['rateLimit'];
 
-  constructor(message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number; code?: string }) {
+  constructor(message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number; code?: string; rateLimit?: BatchResult['rateLimit'] }) {
     super(options.code ?? (options.retryable ? 'transport-retryable' : 'transport-fatal'), message);
     this.retryable = options.retryable;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.rateLimit = options.rateLimit;
   }
 }

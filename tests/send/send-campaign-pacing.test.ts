@@ -180,7 +180,7 @@ describe('RateLimiter', () => {
   });
 
   it('refuses a rate that is not a positive number, quoting it', () => {
-    expect(() => new RateLimiter({ ratePerSecond: 0, clock: virtualClock() })).toThrowError('Expected `ratePerSecond` to be a number above 0, got `0`');
+    expect(() => new RateLimiter({ ratePerSecond: 0, clock: virtualClock() })).toThrowError("Expected `ratePerSecond` to be a number above 0 or 'auto', got `0`");
   });
 });
 
