@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkEdition } from '../src/check/check-edition.ts';
 import { sampleIdentity } from '../src/check/sample-message.ts';
 import type { Finding } from '../src/check/finding.ts';
@@ -154,6 +155,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     // One run per campaign at a time: a second one stops here, saying who sends it (dry and test runs write nothing).
     const hold = dryRun || testAddresses !== undefined ? undefined : holdCampaign({ store, campaign: journalCampaignId(edition.slug, transportName), holder: thisProcess(), clock: systemClock, heartbeatMs: config.leaseHeartbeatMs, staleMs: config.leaseStaleMs });
     if (hold?.tookOver !== undefined) say(hold.tookOver);
+    const heldAt = systemClock.now();
     const transport = createTransport(transportName, config, outboxDir);
     try {
       // --- The plan: a first pass over the list, nothing sent --------------------------
@@ -228,6 +230,9 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
         recordListSource(store, plan.campaign, list.source, consentSource);
         sourceRecorded = true;
       };
+      // A holder we took over from may have sent a moment before it died, and its requests
+      // still count in Resend's one-second window for the team: let that window pass first.
+      if (hold?.tookOver !== undefined && transportName === 'resend') await sleep(Math.max(0, heldAt + 1100 - systemClock.now()));
       let report: SendReport;
       try {
         report = await sendCampaign({

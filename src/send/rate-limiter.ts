@@ -53,6 +53,11 @@ interface Request {
   /** From the transport, when it could tell: call → request fully sent. */
   upload?: number;
   end?: number;
+  /**
+   * The run's first request: a cold connection and cold code, with no quick request yet to
+   * measure it against. It is placed at its answer (the provider counted it by then).
+   */
+  first?: boolean;
 }
 
 function pushSample(samples: number[], value: number): void {
@@ -97,6 +102,8 @@ export class RateLimiter {
   #onAnswer: (() => void)[] = [];
   #span: number;
   #clock: Clock;
+  /** Slots taken so far. */
+  #taken = 0;
   /** Recent requests in start order: the last `#capacity`, and all of the last HISTORY_MS. */
   #requests: Request[] = [];
   #latencies: number[] = [];
@@ -202,7 +209,8 @@ export class RateLimiter {
   #take(now: number, lateness: number): RateSlot {
     // The real start time, not the planned one: the window is measured from when requests
     // really went (if the event loop was held up by an fsync or a GC, they went late).
-    const request: Request = { start: now, lateness };
+    const request: Request = { start: now, lateness, ...(this.#taken === 0 ? { first: true } : {}) };
+    this.#taken++;
     this.#requests.push(request);
     while (this.#requests.length > this.#capacity && (this.#requests[0] as Request).start < now - HISTORY_MS) this.#requests.shift();
     let finished = false;
@@ -260,6 +268,10 @@ export class RateLimiter {
    * the provider's processing time is in it too).
    */
   #place(request: Request, quickest: { upload: number; latency: number }): number {
+    // Seen in a takeover run (tests/scripts/send-lease.test.ts): the first request's head
+    // reached the server before its upload looked slow against the quick ones after it,
+    // so its place came out earlier than its count and the 11th request got a 429.
+    if (request.first === true && request.end !== undefined) return request.end;
     if (request.upload !== undefined) return request.start + Math.max(0, request.upload - quickest.upload);
     if (request.latency === undefined) return request.start;
     return request.start + Math.max(0, request.latency - quickest.latency);
