@@ -50,6 +50,9 @@ describe('watchProject', () => {
     await settle();
     expect(changes).toEqual([]);
     await writeFile(join(root, 'content/subscribers.sample.csv'), 'email\na@may-i.io\n');
-    await vi.waitFor(() => expect(changes).toEqual([{ editions: [], recipients: true, templates: [] }]));
+    // One async writeFile is open+truncate, write, close: on a loaded machine its events can
+    // land in two settle windows (seen in CI), so the test asks what each report says.
+    await vi.waitFor(() => expect(changes.length).toBeGreaterThan(0));
+    for (const change of changes) expect(change).toEqual({ editions: [], recipients: true, templates: [] });
   });
 });
