@@ -6,7 +6,7 @@ import { NewsletterError } from '../src/errors.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { parseFlags, type Command } from './cli.ts';
 import { openListContext } from './list-context.ts';
-import { writeLines } from './write-lines.ts';
+import { jsonArrayLines, writeLines } from './write-lines.ts';
 
 const HELP = `Usage: npx newsletter consent <due|remind> [--at ISO] [options]
 
@@ -46,16 +46,8 @@ export const command: Command = {
       const store = openStore(config.dbPath);
       try {
         if (values.json) {
-          let first = true;
           await writeLines(
-            (function* () {
-              yield '[';
-              for (const d of consentDue(store, at)) {
-                yield `${first ? '' : ','}${JSON.stringify({ email: d.email, name: d.name ?? null, consentedAt: d.consentedAt, dueAt: d.dueAt, overdue: d.overdue, daysLeft: d.daysLeft })}`;
-                first = false;
-              }
-              yield ']';
-            })(),
+            jsonArrayLines(consentDue(store, at), (d) => ({ email: d.email, name: d.name ?? null, consentedAt: d.consentedAt, dueAt: d.dueAt, overdue: d.overdue, daysLeft: d.daysLeft })),
             undefined,
           );
           return 0;

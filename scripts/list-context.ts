@@ -3,9 +3,8 @@ import type { Config } from '../src/config.ts';
 import { loadListSettings, type ListSettings } from '../src/consent/list-settings.ts';
 import type { NoticeContext } from '../src/consent/notice-message.ts';
 import { NewsletterError } from '../src/errors.ts';
-import { createOutboxTransport } from '../src/transport/outbox.ts';
-import { createResendTransport } from '../src/transport/resend.ts';
 import type { Transport } from '../src/transport/transport.ts';
+import { createTransport } from './resources.ts';
 
 /**
  * What the list's own emails (confirmations, §50⑦ notices, §50⑧ reminders) need, shared
@@ -31,13 +30,7 @@ export async function openListContext(config: Config): Promise<ListContext> {
     );
   }
   const outboxDir = resend ? undefined : join(config.outboxDir, 'notices');
-  const transport = resend
-    ? createResendTransport({
-        apiKey: config.resendApiKey as string,
-        ...(config.resendBaseUrl === undefined ? {} : { baseUrl: config.resendBaseUrl }),
-        timeoutMs: config.timeoutMs,
-      })
-    : createOutboxTransport({ dir: outboxDir as string });
+  const transport = createTransport(resend ? 'resend' : 'outbox', config, outboxDir ?? '');
   return {
     settings,
     transport,

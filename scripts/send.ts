@@ -19,11 +19,9 @@ import { openStore } from '../src/store/open-store.ts';
 import { openCampaignList, recordListSource } from '../src/send/campaign-list.ts';
 import { checkConsentSource } from '../src/subscribers/add-subscribers.ts';
 import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
-import { createOutboxTransport } from '../src/transport/outbox.ts';
-import { createResendTransport } from '../src/transport/resend.ts';
-import type { Transport } from '../src/transport/transport.ts';
 import { holdCampaign } from '../src/send/hold-campaign.ts';
 import { journalCampaignId } from '../src/store/journal.ts';
+import { createTransport } from './resources.ts';
 import { engineFlag, numberFlag, parseFlags, thisProcess, type Command } from './cli.ts';
 
 export const command: Command = {
@@ -346,15 +344,6 @@ function parseTestAddresses(value: string): Recipient[] {
     const parsed = recipientSchema.safeParse({ email: address, fields: {} });
     if (!parsed.success) throw usage(`--test: ${parsed.error.issues[0]?.message ?? `\`${address}\` is not an email address`}.`);
     return parsed.data;
-  });
-}
-
-function createTransport(name: 'resend' | 'outbox', config: Config, outboxDir: string): Transport {
-  if (name === 'outbox') return createOutboxTransport({ dir: outboxDir });
-  return createResendTransport({
-    apiKey: config.resendApiKey as string,
-    ...(config.resendBaseUrl === undefined ? {} : { baseUrl: config.resendBaseUrl }),
-    timeoutMs: config.timeoutMs,
   });
 }
 

@@ -3,7 +3,6 @@ import { dispatchNotices } from '../src/consent/dispatch-notices.ts';
 import { recordRefusal } from '../src/consent/refusal.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { consentLogOf } from '../src/store/consent-log.ts';
-import { openStore, type Store } from '../src/store/open-store.ts';
 import { addSubscriber, checkConsentSource } from '../src/subscribers/add-subscribers.ts';
 import { consentDateProblem } from '../src/subscribers/consent-columns.ts';
 import { eraseSubscriber } from '../src/subscribers/erase-subscriber.ts';
@@ -14,7 +13,8 @@ import { recipientSchema } from '../src/subscribers/schema.ts';
 import { countSubscribers, subscriberStatuses, type SubscriberStatus } from '../src/subscribers/stored-list.ts';
 import { parseFlags, type Command } from './cli.ts';
 import { openListContext } from './list-context.ts';
-import { writeLines } from './write-lines.ts';
+import { withStore } from './resources.ts';
+import { jsonArrayLines, writeLines } from './write-lines.ts';
 
 const HELP = `Usage: npx newsletter subscribers <list|add|import|export|erase|unsubscribe> [options]
 
@@ -67,16 +67,7 @@ export const command: Command = {
         const status = values.status === undefined ? undefined : readStatus(values.status);
         return withStore(config.dbPath, async (store) => {
           if (values.json) {
-            let first = true;
-            const lines = (function* () {
-              yield '[';
-              for (const s of listSubscribers(store, status)) {
-                yield `${first ? '' : ','}${JSON.stringify(subscriberJson(s))}`;
-                first = false;
-              }
-              yield ']';
-            })();
-            await writeLines(lines, undefined);
+            await writeLines(jsonArrayLines(listSubscribers(store, status), subscriberJson), undefined);
             return 0;
           }
           const counts = countSubscribers(store);
@@ -182,13 +173,4 @@ function readStatus(value: string): SubscriberStatus {
   const status = subscriberStatuses.find((s) => s === value);
   if (status === undefined) throw usage(`list: --status must be one of ${subscriberStatuses.join(', ')}, got \`${value}\`.`);
   return status;
-}
-
-async function withStore(file: string, job: (store: Store) => Promise<number> | number): Promise<number> {
-  const store = openStore(file);
-  try {
-    return await job(store);
-  } finally {
-    store.close();
-  }
 }

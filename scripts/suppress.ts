@@ -2,11 +2,12 @@ import { createWriteStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolveConfig } from '../src/config.ts';
 import { NewsletterError } from '../src/errors.ts';
-import { openStore, type Store } from '../src/store/open-store.ts';
+import type { Store } from '../src/store/open-store.ts';
 import { listSuppressions, removeSuppression, suppress, suppressionReasons, type Suppression, type SuppressionReason } from '../src/store/suppressions.ts';
 import { describeInvalidRow, readSubscribers } from '../src/subscribers/load-subscribers.ts';
 import { emailProblem } from '../src/subscribers/schema.ts';
 import { parseFlags, type Command } from './cli.ts';
+import { withStore } from './resources.ts';
 
 const HELP = `Usage: npx newsletter suppress <list|add|remove|import|export> [options]
 
@@ -74,14 +75,6 @@ export const command: Command = {
   },
 };
 
-async function withStore(file: string, job: (store: Store) => Promise<number> | number): Promise<number> {
-  const store = openStore(file);
-  try {
-    return await job(store);
-  } finally {
-    store.close();
-  }
-}
 
 function readReason(value: string): SuppressionReason {
   if ((suppressionReasons as readonly string[]).includes(value)) return value as SuppressionReason;

@@ -24,3 +24,14 @@ export async function writeLines(lines: Iterable<string>, file: string | undefin
   }
   return n;
 }
+
+/** A JSON array, one element a line (`[`, `{…}`, `,{…}`, `]`): streamed, still one valid document. */
+export function* jsonArrayLines<T>(items: Iterable<T>, toJson: (item: T) => unknown): Generator<string> {
+  yield '[';
+  let first = true;
+  for (const item of items) {
+    yield `${first ? '' : ','}${JSON.stringify(toJson(item))}`;
+    first = false;
+  }
+  yield ']';
+}

@@ -1,4 +1,5 @@
 import { transactionCutoff } from '../subscribers/stored-list.ts';
+import { hasConsentBasis } from '../subscribers/consent-columns.ts';
 import type { Recipient } from '../subscribers/schema.ts';
 
 /** Lines listed by name in a refusal; past this they are counted. */
@@ -27,16 +28,9 @@ export class ConsentGate {
   }
 
   readonly filter = (recipient: Recipient, line: number): boolean => {
-    if (hasConsentBasis(recipient.fields, this.cutoff)) return true;
+    if (hasConsentBasis(recipient.fields['consented_at'], recipient.fields['transaction_ended_at'], this.cutoff)) return true;
     this.unconsented++;
     if (this.lines.length < MAX_LINES_LISTED) this.lines.push(line);
     return !this.skip;
   };
-}
-
-/** A consent date, or a transaction that ended after `cutoff` (six months ago). */
-export function hasConsentBasis(fields: Record<string, string>, cutoff: string): boolean {
-  if (fields['consented_at'] !== undefined && fields['consented_at'] !== '') return true;
-  const ended = fields['transaction_ended_at'];
-  return ended !== undefined && ended !== '' && ended >= cutoff;
 }

@@ -3,6 +3,7 @@ import { logConsent } from '../store/consent-log.ts';
 import type { Store } from '../store/open-store.ts';
 import { isSuppressed } from '../store/suppressions.ts';
 import { firstReconfirmation } from './anniversary.ts';
+import { hasConsentBasis } from './consent-columns.ts';
 import type { Recipient } from './schema.ts';
 import { getSubscriberRow, transactionCutoff, type ConsentMethod } from './stored-list.ts';
 import { preparedStatements } from '../store/prepared.ts';
@@ -39,7 +40,7 @@ export function addSubscriber(store: Store, recipient: Recipient, attestation: C
   const { consented_at: consentedGiven, transaction_ended_at: transactionEnded, ...fields } = recipient.fields;
   const now = new Date(at).toISOString();
   const consentedAt = consentedGiven ?? (transactionEnded === undefined ? now : undefined);
-  if (consentedAt === undefined && transactionEnded !== undefined && transactionEnded < transactionCutoff(at)) return 'no-basis';
+  if (!hasConsentBasis(consentedAt, transactionEnded, transactionCutoff(at))) return 'no-basis';
   const existing = getSubscriberRow(store, recipient.email);
   const s = statements(store);
   if (existing?.status === 'active') {

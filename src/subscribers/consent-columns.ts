@@ -31,3 +31,12 @@ export function consentDateProblem(value: string, now: number): { iso: string } 
   if (time > now) return `${quote(value)} is in the future — a consent date is when it was given; fix the date`;
   return { iso: new Date(time).toISOString() };
 }
+
+/**
+ * A basis for an advertisement (§50①): a consent date, or a transaction that ended after
+ * `cutoff` (six months ago, see `transactionCutoff`). Dates are ISO 8601 text, compared as such.
+ */
+export function hasConsentBasis(consentedAt: string | null | undefined, transactionEndedAt: string | null | undefined, cutoff: string): boolean {
+  if (consentedAt !== undefined && consentedAt !== null && consentedAt !== '') return true;
+  return transactionEndedAt !== undefined && transactionEndedAt !== null && transactionEndedAt !== '' && transactionEndedAt >= cutoff;
+}

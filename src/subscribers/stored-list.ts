@@ -1,4 +1,5 @@
 import type { Store } from '../store/open-store.ts';
+import { hasConsentBasis } from './consent-columns.ts';
 import type { Recipient } from './schema.ts';
 import { preparedStatements } from '../store/prepared.ts';
 
@@ -160,7 +161,7 @@ export function readStoredList(store: Store, now: number): { recipients: AsyncIt
       for (;;) {
         const rows = s.sendPage.all(after, PAGE) as Pick<SubscriberRow, 'address' | 'email' | 'name' | 'fields' | 'consented_at' | 'transaction_ends_at'>[];
         for (const r of rows) {
-          if (r.consented_at === null && (r.transaction_ends_at === null || r.transaction_ends_at < cutoff)) {
+          if (!hasConsentBasis(r.consented_at, r.transaction_ends_at, cutoff)) {
             report.transactionExpired++;
             continue;
           }
