@@ -87,10 +87,12 @@ describe('sendCampaign with rate auto against a 2, 5 and 10 requests/s team', ()
         expect(report.sent).toBe(batches * 100);
         expect(report.retries).toBe(0);
         expect(report.rate).toEqual({ perSecond: limit, source: 'ratelimit-limit' });
-        // Within the first second (from the first request) as many went as the limit
-        // allows, less the one that waited for the first answer: no slow first second.
-        const t0 = requests[0]!.time;
-        expect(requests.filter((r) => r.time < t0 + 1000).length).toBeGreaterThanOrEqual(limit - 1);
+        // From the first answer on (the second request leaves when it is in), the full pace
+        // at once: as many in that second as the limit allows, less the first one, which
+        // still counts in it. (How long the cold first answer takes varies with the machine:
+        // 150-550 ms seen; a CI run on a loaded machine missed a count from the first request.)
+        const t1 = requests[1]!.time;
+        expect(requests.filter((r) => r.time >= t1 && r.time < t1 + 1000).length).toBeGreaterThanOrEqual(limit - 1);
         const times = requests.map((r) => r.time);
         for (const t of times) expect(times.filter((x) => x > t - 1000 && x <= t).length).toBeLessThanOrEqual(limit);
         expect((await server.stats()).validationErrors).toEqual([]);
