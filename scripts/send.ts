@@ -22,6 +22,7 @@ import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 import { holdCampaign } from '../src/send/hold-campaign.ts';
 import { journalCampaignId } from '../src/store/journal.ts';
 import { createTransport } from './resources.ts';
+import { sendBroadcast } from './send-broadcast.ts';
 import { engineFlag, numberFlag, parseFlags, thisProcess, type Command } from './cli.ts';
 
 export const command: Command = {
@@ -45,7 +46,12 @@ Options:
                           recorded, for rows without consented_at (kept with the campaign)
   --skip-unconsented      an advertisement to a CSV: leave out rows without consented_at
                           instead of refusing the list
-  --transport <name>      resend or outbox (default: resend when RESEND_API_KEY is set)
+  --transport <name>      resend (the batch API, from this machine), broadcast (a Resend
+                          Broadcast to a Segment: the list goes up once as contact imports
+                          and Resend sends; for lists beyond one machine) or outbox
+                          (default: resend when RESEND_API_KEY is set)
+  --cancel                with --transport broadcast: cancel the campaign's scheduled or
+                          queued broadcast
   --dry-run               everything but the transport: nothing sent, nothing recorded
   --test <a@x,b@y>        send only to these addresses, subject marked as a test,
                           not recorded as the campaign (--to is then optional)
@@ -83,6 +89,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       engine: { type: 'string' },
       'consent-source': { type: 'string' },
       'skip-unconsented': { type: 'boolean', default: false },
+      cancel: { type: 'boolean', default: false },
     });
     const engine = engineFlag('send', values.engine);
     const file = positionals[0];
@@ -100,7 +107,11 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
 
     // --- Which transport, and is it allowed to start ----------------------------------
     const transportName = pickTransport(values.transport, config);
-    if (transportName === 'resend') requireResendConfig(config);
+    if (transportName !== 'outbox') requireResendConfig(config);
+    if (transportName === 'broadcast' && testAddresses !== undefined) {
+      throw usage('--test goes through the batch API, not a broadcast: drop --transport broadcast (use --transport resend --test …).');
+    }
+    if (values.cancel === true && transportName !== 'broadcast') throw usage('--cancel cancels a broadcast: give it with --transport broadcast.');
     const scheduledAt = values.schedule === undefined ? undefined : parseSchedule(values.schedule, transportName);
 
     // --- The edition, rendered once ---------------------------------------------------
@@ -125,7 +136,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     });
     // What refuses the send and what only warns, by transport: see src/check/send-verdict.ts.
     const describe = (f: Finding) => `${f.where ? `${f.where} ` : ''}${f.message}`;
-    const verdict = sendVerdict(compliance.findings, transportName);
+    const verdict = sendVerdict(compliance.findings, transportName === 'outbox' ? 'outbox' : 'resend');
     const blocking = verdict.blocking;
     if (blocking.length > 0) {
       throw new NewsletterError(
@@ -135,6 +146,14 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
       );
     }
     const checkWarnings = verdict.warnings.map((f) => `${describe(f)}${f.severity === 'error' ? ' (newsletter check calls this an error)' : ''}`);
+    if (transportName === 'broadcast') {
+      return sendBroadcast({
+        file, slug: edition.slug, subject: email.subject, email, personalize, from: identity.from, replyTo: identity.replyTo,
+        advertisement: edition.advertisement, config, to: values.to, strict: values.strict === true, consentSource,
+        skipUnconsented: values['skip-unconsented'] === true, scheduledAt, dryRun, cancel: values.cancel === true,
+        yes: values.yes === true, json, warnings: checkWarnings,
+      });
+    }
     const outboxDir = join(config.outboxDir, transportDirName(edition.slug, testAddresses !== undefined));
     if (values.transport === undefined && transportName === 'outbox') {
       const secretNote = config.secret === undefined ? ', with a fixed local development secret for the unsubscribe links (set NEWSLETTER_SECRET for real sends)' : '';
@@ -299,10 +318,10 @@ function usage(message: string): NewsletterError {
   return new NewsletterError('bad-flag', `newsletter send: ${message} See \`npx newsletter send --help\`.`);
 }
 
-function pickTransport(flag: string | undefined, config: Config): 'resend' | 'outbox' {
+function pickTransport(flag: string | undefined, config: Config): 'resend' | 'broadcast' | 'outbox' {
   if (flag === undefined) return config.resendApiKey === undefined ? 'outbox' : 'resend';
-  if (flag === 'resend' || flag === 'outbox') return flag;
-  throw usage(`--transport must be resend or outbox, got \`${flag}\`.`);
+  if (flag === 'resend' || flag === 'outbox' || flag === 'broadcast') return flag;
+  throw usage(`--transport must be resend, broadcast or outbox, got \`${flag}\`.`);
 }
 
 /** Sending through Resend reaches real people: refuse to start with links that cannot work. */
@@ -322,7 +341,7 @@ function requireResendConfig(config: Config): void {
   if (problems.length > 0) throw new NewsletterError('resend-config', 'Refusing to send through Resend:', problems);
 }
 
-function parseSchedule(value: string, transport: 'resend' | 'outbox'): string {
+function parseSchedule(value: string, transport: 'resend' | 'broadcast' | 'outbox'): string {
   if (transport === 'outbox') {
     throw usage('--schedule works only through Resend (the provider holds the email until then); the outbox writes files now. Drop --schedule, or send with --transport resend.');
   }

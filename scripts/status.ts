@@ -7,6 +7,10 @@ import { openStore } from '../src/store/open-store.ts';
 import { countSuppressions } from '../src/store/suppressions.ts';
 import { deliveryCounts, type DeliveryCounts } from '../src/webhooks/index.ts';
 import { parseFlags, type Command } from './cli.ts';
+import { broadcastCampaignId, stepJournal } from '../src/broadcast/broadcast-steps.ts';
+import { broadcastStatus, formatBroadcastStatus, type BroadcastStatus } from '../src/broadcast/broadcast-status.ts';
+import { createCaller, createCallPace } from '../src/broadcast/resend-calls.ts';
+import { Resend } from 'resend';
 
 export const command: Command = {
   help: `Usage: npx newsletter status [<campaign>] [--json]
@@ -38,7 +42,7 @@ Options:
       }
       const slug = basename(arg).replace(/\.md$/i, '');
       // The real send and its outbox previews, whichever exist; `x@outbox` names one directly.
-      const ids = slug.endsWith('@outbox') ? [slug] : [journalCampaignId(slug, 'resend'), journalCampaignId(slug, 'outbox')];
+      const ids = /@(outbox|broadcast)$/.test(slug) ? [slug] : [journalCampaignId(slug, 'resend'), journalCampaignId(slug, 'outbox'), broadcastCampaignId(slug)];
       const summaries = ids.map((id) => journal.summary(id)).filter((s): s is CampaignSummary => s !== undefined);
       if (summaries.length === 0) {
         const known = journal.campaigns().map((c) => c.id);
@@ -49,13 +53,24 @@ Options:
       }
       // What Resend's webhooks reported, tied to the campaign by its tag (the slug); only
       // real sends have any.
-      const deliveries = (id: string): DeliveryCounts | undefined => (id.endsWith('@outbox') ? undefined : deliveryCounts(store.db, id));
+      const deliveries = (id: string): DeliveryCounts | undefined => (/@(outbox|broadcast)$/.test(id) ? undefined : deliveryCounts(store.db, id));
+      // A broadcast's own account of itself is Resend's: asked when there is a key to ask with.
+      const broadcastId = stepJournal(store, broadcastCampaignId(slug.replace(/@broadcast$/, ''))).get('create')?.resendId;
+      let broadcast: BroadcastStatus | undefined;
+      if (broadcastId !== undefined && config.resendApiKey !== undefined) {
+        const resend = new Resend(config.resendApiKey, config.resendBaseUrl === undefined ? undefined : { baseUrl: config.resendBaseUrl });
+        broadcast = await broadcastStatus(resend, createCaller({ pace: createCallPace({ rate: config.ratePerSecond }), timeoutMs: config.timeoutMs }), broadcastId);
+      }
       if (values.json) {
         const campaigns = summaries.map((s) => ({ ...s, deliveries: deliveries(s.campaign.id) }));
-        console.log(JSON.stringify({ campaigns, suppressions: countSuppressions(store) }));
+        console.log(JSON.stringify({ campaigns, suppressions: countSuppressions(store), ...(broadcast === undefined ? {} : { broadcast }) }));
       } else {
         const blocks = summaries.map((s) => {
           const lines = formatSummary(s);
+          if (s.campaign.id.endsWith('@broadcast')) {
+            if (broadcast !== undefined) lines.push(...formatBroadcastStatus(broadcast));
+            else if (broadcastId !== undefined) lines.push(`  broadcast     ${broadcastId} (set RESEND_API_KEY to ask Resend how it went)`);
+          }
           const d = deliveries(s.campaign.id);
           if (d !== undefined) {
             const seen = Object.entries(d).filter(([, c]) => c.messages > 0);

@@ -89,6 +89,13 @@ export interface Config {
    * @default 30000
    */
   leaseStaleMs: number;
+  /**
+   * Env: `NEWSLETTER_BROADCAST_PART_BYTES`. The largest contact file a broadcast uploads in
+   * one import (Resend allows 50 MB). @default 48000000
+   */
+  broadcastPartBytes: number;
+  /** Env: `NEWSLETTER_BROADCAST_POLL_MS`. How often a contact import is polled. @default 1000 */
+  broadcastPollMs: number;
 }
 
 export const defaults: Config = {
@@ -113,6 +120,8 @@ export const defaults: Config = {
   backoffMaxMs: 30_000,
   leaseHeartbeatMs: 5_000,
   leaseStaleMs: 30_000,
+  broadcastPartBytes: 48_000_000,
+  broadcastPollMs: 1_000,
 };
 
 /** The flags that override a default (already parsed to numbers by the command). */
@@ -136,12 +145,20 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Co
     outboxDir: read('NEWSLETTER_OUTBOX') ?? defaults.outboxDir,
     resendApiKey: read('RESEND_API_KEY'),
     resendBaseUrl: read('RESEND_BASE_URL'),
+    broadcastPartBytes: readNumber(read('NEWSLETTER_BROADCAST_PART_BYTES')) ?? defaults.broadcastPartBytes,
+    broadcastPollMs: readNumber(read('NEWSLETTER_BROADCAST_POLL_MS')) ?? defaults.broadcastPollMs,
   };
   for (const [key, value] of Object.entries(flags)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   check(config);
   return config;
+}
+
+/** A number as written; anything else stays as it is, for `check` to name. */
+function readNumber(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+$/.test(value) ? Number(value) : (value as unknown as number);
 }
 
 function check(config: Config): void {
@@ -159,6 +176,8 @@ function check(config: Config): void {
   positiveInt('concurrency');
   positiveInt('maxConsecutiveFailures');
   positiveInt('timeoutMs');
+  positiveInt('broadcastPartBytes', 50 * 1024 * 1024);
+  positiveInt('broadcastPollMs');
   if (config.publicUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(config.publicUrl)) {
     problems.push(`NEWSLETTER_PUBLIC_URL must be an absolute URL without query, such as https://news.may-i.io, got \`${config.publicUrl}\`.`);
   }

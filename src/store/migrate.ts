@@ -155,6 +155,21 @@ export const MIGRATIONS: readonly string[] = [
     heartbeat_at TEXT NOT NULL                   -- renewed every few seconds while it runs
   ) STRICT;
   `,
+  // Resend Broadcasts (src/broadcast/): each step of handing a campaign to Resend, recorded
+  // before and after it, because broadcast calls take no idempotency key.
+  `
+  CREATE TABLE broadcast_steps (
+    campaign    TEXT NOT NULL,                   -- the journal's campaign id, slug@broadcast
+    step        TEXT NOT NULL,                   -- segment, property:KEY, import:N, create, send, cancel
+    state       TEXT NOT NULL CHECK (state IN ('started', 'done')),
+    resend_id   TEXT,                            -- what Resend called it: segment, import or broadcast id
+    detail      TEXT NOT NULL DEFAULT '{}',      -- JSON: the name asked for, a file's hash and rows, counts
+    started_at  TEXT NOT NULL,
+    done_at     TEXT,
+    PRIMARY KEY (campaign, step)
+  ) STRICT;
+  CREATE INDEX broadcast_steps_by_resend_id ON broadcast_steps (resend_id);
+  `,
 ];
 
 /** The schema version this code writes. */

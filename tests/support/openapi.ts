@@ -213,3 +213,40 @@ function tagProblems(tags: unknown): Problem[] {
   });
   return problems;
 }
+
+export interface RequestValidator {
+  /**
+   * Spec violations of one request body against `paths[template][method].requestBody`:
+   * JSON bodies as parsed, multipart bodies as their fields (each a string; the file's
+   * bytes given as any string). Empty when valid.
+   */
+  problems(method: string, template: string, body: unknown, contentType: 'application/json' | 'multipart/form-data'): string[];
+}
+
+/** For every endpoint besides the emails ones (contacts, imports, segments, broadcasts). */
+export function createRequestValidator(specPath: string = findResendSpec()): RequestValidator {
+  const doc = parse(readFileSync(specPath, 'utf8')) as {
+    paths: Record<string, Record<string, { requestBody?: { required?: boolean; content: Record<string, { schema: unknown }> } }>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const ajv = new Ajv2020({ allErrors: true, formats: { binary: true, uuid: true, 'date-time': true, email: true, uri: true } });
+  ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs']);
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    ajv.addSchema({ ...(rewriteRefs(schema) as object), $id: ID_BASE + name });
+  }
+  const compiled = new Map<string, ValidateFunction | undefined>();
+  return {
+    problems(method, template, body, contentType) {
+      const key = `${method} ${template} ${contentType}`;
+      if (!compiled.has(key)) {
+        const operation = doc.paths[template]?.[method.toLowerCase()];
+        if (operation === undefined) return [`${method} ${template}: no such operation in Resend's OpenAPI document`];
+        const schema = operation.requestBody?.content[contentType]?.schema;
+        compiled.set(key, schema === undefined ? undefined : ajv.compile(rewriteRefs(schema) as object));
+      }
+      const validate = compiled.get(key);
+      if (validate === undefined) return body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0) ? [] : [`${method} ${template}: the spec gives this operation no ${contentType} body`];
+      return run(validate, body).map((p) => `${method} ${template}: ${p.message}`);
+    },
+  };
+}

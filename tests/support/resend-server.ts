@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setImmediate as turn } from 'node:timers/promises';
 import { mulberry32 } from './mulberry32.ts';
-import { createEmailValidator, findResendSpec, planRequest, toList, type EmailValidator, type Json } from './openapi.ts';
+import { createEmailValidator, createRequestValidator, findResendSpec, planRequest, toList, type EmailValidator, type Json, type RequestValidator } from './openapi.ts';
+import { audienceRoute, createAudience, type Audience } from './resend-audience.ts';
 
 /**
  * A local stand-in for the Resend API that the real `resend` SDK talks to through its
@@ -100,6 +101,8 @@ export interface ResendServer {
   requests: RequestLog[];
   /** Bodies that broke the OpenAPI document; tests assert this stays empty. */
   validationErrors: string[];
+  /** Contacts, segments, imports and broadcasts (resend-audience.ts), and what broadcasts delivered. */
+  audience: Audience;
   setFaults(f: Faults | undefined): void;
   close(): Promise<void>;
 }
@@ -120,6 +123,7 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
   const now = opts.now ?? Date.now;
   const retainContent = opts.retainContent ?? true;
   const validator = validatorFor(opts.specPath ?? findResendSpec());
+  const requestValidator = requestValidatorFor(opts.specPath ?? findResendSpec());
   const random = mulberry32(seed);
   let faults = checkFaults(opts.faults);
 
@@ -130,6 +134,8 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
   const keys = new Map<string, Stored>();
   const timers = new Set<NodeJS.Timeout>();
   let nextId = 0;
+  let baseUrl = '';
+  const audience = createAudience({ validator: requestValidator, validationErrors, baseUrl: () => baseUrl, now, rejectAddress: () => faults.rejectAddress });
 
   const sleep = (ms: number) => new Promise<void>((resolve) => {
     if (ms <= 0) return resolve();
@@ -182,7 +188,10 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     const endpoint = path === '/emails' ? '/emails' : path === '/emails/batch' ? '/emails/batch' : undefined;
     // Admitted or refused now, in order of arrival. A fault answered instead (below) gives
     // the place back: those never reached the API.
-    const admission = endpoint !== undefined && req.method === 'POST' && apiKey !== undefined ? rateState(apiKey, true, arrived) : undefined;
+    // The team's limit counts every call, whichever endpoint (Resend: "shared by every call and key").
+    const audienceCall = endpoint === undefined ? audienceRoute(path) : undefined;
+    const counted = (endpoint !== undefined && req.method === 'POST') || audienceCall !== undefined;
+    const admission = counted && apiKey !== undefined ? rateState(apiKey, true, arrived) : undefined;
     const release = () => {
       if (admission?.allowed !== true) return;
       const times = windows.get(apiKey ?? '') ?? [];
@@ -223,6 +232,27 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
       await sleep(f.slowMs ?? 0);
       write(res, answer, headers, log);
     };
+    if (endpoint === undefined && req.method === 'POST' && path.startsWith('/unsubscribe/')) {
+      // Resend's hosted unsubscribe page, one-click (RFC 8058): no API key, the link is the proof.
+      const done = audience.hostedUnsubscribe(decodeURIComponent(path.slice('/unsubscribe/'.length)));
+      return reply(done ? { status: 200, body: { unsubscribed: true } } : error(404, 'not_found', 'No such contact.'));
+    }
+    if (endpoint === undefined && audienceCall !== undefined) {
+      if (auth === undefined) return reply(error(401, 'missing_api_key', 'Missing API key in the authorization header.'));
+      if (apiKey === undefined) return reply(error(401, 'validation_error', 'API key is invalid'));
+      const rate = admission as NonNullable<typeof admission>;
+      if (!rate.allowed) return reply(error(429, 'rate_limit_exceeded', TOO_MANY), rate.headers);
+      const contentType = (header(req, 'content-type') ?? '').startsWith('multipart/form-data') ? 'multipart/form-data' : 'application/json';
+      let body: unknown;
+      try {
+        body = await audienceBody(raw, header(req, 'content-type'), contentType);
+      } catch (err) {
+        validationErrors.push(`${req.method} ${path}: unreadable body: ${String(err)}`);
+        return reply(error(400, 'validation_error', 'The request body could not be read.'), rate.headers);
+      }
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      return reply(await audience.handle(req.method ?? 'GET', path, query, body, contentType), rate.headers);
+    }
     if (endpoint === undefined) return reply(error(404, 'not_found', 'The requested endpoint does not exist.'));
     if (req.method !== 'POST') return reply(error(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
     if (auth === undefined) return reply(error(401, 'missing_api_key', 'Missing API key in the authorization header.'));
@@ -318,12 +348,14 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
     received,
     requests,
     validationErrors,
+    audience,
     setFaults(next) {
       faults = checkFaults(next);
     },
@@ -337,6 +369,34 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
       });
     },
   };
+}
+
+/**
+ * A JSON body as parsed; a multipart one (a contact import) as its fields, each a string,
+ * with the file's text beside them (`fileText`, `fileBytes`) and `file` standing for its
+ * bytes, as the spec's `format: binary` string.
+ */
+async function audienceBody(raw: Buffer[], contentTypeHeader: string | undefined, kind: 'application/json' | 'multipart/form-data'): Promise<unknown> {
+  const bytes = Buffer.concat(raw);
+  if (kind === 'application/json') return bytes.length === 0 ? undefined : JSON.parse(bytes.toString('utf8'));
+  const form = await new Response(bytes, { headers: { 'content-type': contentTypeHeader ?? '' } }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') fields[name] = value;
+    else {
+      fields[name] = `<${value.size} bytes>`;
+      fields['fileText'] = await value.text();
+      fields['fileBytes'] = value.size;
+    }
+  }
+  return fields;
+}
+
+const requestValidators = new Map<string, RequestValidator>();
+function requestValidatorFor(specPath: string): RequestValidator {
+  let v = requestValidators.get(specPath);
+  if (v === undefined) requestValidators.set(specPath, (v = createRequestValidator(specPath)));
+  return v;
 }
 
 /** Parsing the 220 KB spec and compiling takes ~150 ms; each test starts its own server. */
