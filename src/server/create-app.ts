@@ -68,6 +68,9 @@ export const BODY_LIMITS = {
  * webhook receiver, and the archive of sent editions. Everything outside (store, clock,
  * secrets, log) comes in as options, so tests run it in-process on a temp database.
  */
+/** `suppressions.source` of a reader who left through Resend's hosted unsubscribe page (a broadcast). */
+export const RESEND_PAGE_SOURCE = 'resend-unsubscribe-page';
+
 export function createApp(options: AppOptions): Hono {
   const { store, secret, now, log } = options;
   const list = options.list;
@@ -113,7 +116,14 @@ export function createApp(options: AppOptions): Hono {
   app.use('/webhooks/*', bodyLimit({ maxSize: BODY_LIMITS.webhook, onError: (c) => c.json({ error: 'payload too large' }, 413) }));
 
   unsubscribeRoutes(app, { secret, writer, now, log, ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }) });
-  webhookRoutes(app, { store, verifyWebhook, now, log });
+  webhookRoutes(app, {
+    store,
+    verifyWebhook,
+    now,
+    log,
+    onContactUnsubscribed: (address, at) => recordRefusal(store, { address, reason: 'unsubscribed', source: RESEND_PAGE_SOURCE, at }, list),
+    ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+  });
   if (options.list !== undefined) {
     app.use('/subscribe', bodyLimit({ maxSize: BODY_LIMITS.signUp, onError: tooLarge }));
     app.use('/confirm/*', bodyLimit({ maxSize: BODY_LIMITS.unsubscribe, onError: tooLarge }));

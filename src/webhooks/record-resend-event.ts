@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Store } from '../store/open-store.ts';
 import { suppress, type SuppressionReason } from '../store/suppressions.ts';
-import { campaignOf, deliveryTypeOf, recipientsOf, type ResendEvent } from './resend-event.ts';
+import { campaignOfBroadcast } from '../broadcast/broadcast-steps.ts';
+import { campaignOf, contactUnsubscribed, deliveryTypeOf, recipientsOf, type ResendEvent } from './resend-event.ts';
 import { ensureWebhookTables } from './webhook-events-table.ts';
 
 export interface RecordedEvent {
@@ -23,15 +24,32 @@ export const WEBHOOK_SOURCE = 'resend-webhook';
  * `email.bounced` (Resend sends it only for a permanent rejection) and
  * `email.complained` (the reader pressed "spam") suppress every address of the message.
  */
-export function recordResendEvent(store: Store, svixId: string, event: ResendEvent, at: number): RecordedEvent {
+export function recordResendEvent(
+  store: Store,
+  svixId: string,
+  event: ResendEvent,
+  at: number,
+  options: {
+    /**
+     * `contact.updated` with `unsubscribed: true`: the reader left through Resend's own
+     * unsubscribe page (a broadcast's List-Unsubscribe header points there). Called inside
+     * this event's transaction; `serve` records the refusal and its §50⑦ notice.
+     */
+    onContactUnsubscribed?: (address: string) => { added: boolean };
+  } = {},
+): RecordedEvent {
   const insert = insertStatement(store.db);
-  const campaign = campaignOf(event);
+  // A batch send's messages carry the campaign tag; a broadcast's carry its broadcast_id.
+  const broadcastId = typeof event.data['broadcast_id'] === 'string' ? event.data['broadcast_id'] : undefined;
+  const campaign = campaignOf(event) ?? (broadcastId === undefined ? undefined : campaignOfBroadcast(store, broadcastId));
   const apply = store.db.transaction((): RecordedEvent => {
     const fresh = insert.run(svixId, event.type, campaign ?? null, event.data.email_id ?? null, event.created_at ?? null, new Date(at).toISOString()).changes === 1;
     if (!fresh) return { duplicate: true, campaign, suppressed: [] };
     const type = deliveryTypeOf(event);
     const reason: SuppressionReason | undefined = type === 'bounced' ? 'bounced' : type === 'complained' ? 'complained' : undefined;
     const suppressed: string[] = [];
+    const leaving = contactUnsubscribed(event);
+    if (leaving !== undefined && options.onContactUnsubscribed?.(leaving).added === true) suppressed.push(leaving);
     if (reason !== undefined) {
       for (const address of recipientsOf(event)) {
         const input = { address, reason, source: WEBHOOK_SOURCE, at, ...(campaign === undefined ? {} : { campaign }) };

@@ -72,3 +72,10 @@ export function deliveryTypeOf(event: ResendEvent): DeliveryEventType | undefine
   const short = event.type.slice('email.'.length);
   return (deliveryEventTypes as readonly string[]).includes(short) ? (short as DeliveryEventType) : undefined;
 }
+
+/** `contact.updated` with `unsubscribed: true`: the contact's address, lower-cased. */
+export function contactUnsubscribed(event: ResendEvent): string | undefined {
+  if (event.type !== 'contact.updated' || event.data['unsubscribed'] !== true) return undefined;
+  const email = event.data['email'];
+  return typeof email === 'string' && email.includes('@') && email.length <= 320 ? email.trim().toLowerCase() : undefined;
+}

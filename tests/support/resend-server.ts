@@ -104,6 +104,8 @@ export interface ResendServer {
   /** Contacts, segments, imports and broadcasts (resend-audience.ts), and what broadcasts delivered. */
   audience: Audience;
   setFaults(f: Faults | undefined): void;
+  /** Called with each request's log right after its answer was written (a test's crash trigger). */
+  onAnswer(hook: ((log: RequestLog) => void) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,7 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
   const timers = new Set<NodeJS.Timeout>();
   let nextId = 0;
   let baseUrl = '';
+  let answerHook: ((log: RequestLog) => void) | undefined;
   const audience = createAudience({ validator: requestValidator, validationErrors, baseUrl: () => baseUrl, now, rejectAddress: () => faults.rejectAddress });
 
   const sleep = (ms: number) => new Promise<void>((resolve) => {
@@ -166,6 +169,7 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     log.status = answer.status;
     res.writeHead(answer.status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(answer.body));
+    answerHook?.(log);
   }
 
   function drop(req: IncomingMessage, log: RequestLog, fault: FaultKind): void {
@@ -356,6 +360,9 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
     requests,
     validationErrors,
     audience,
+    onAnswer(hook) {
+      answerHook = hook;
+    },
     setFaults(next) {
       faults = checkFaults(next);
     },

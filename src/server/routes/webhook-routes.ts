@@ -10,9 +10,18 @@ import type { ServerLog } from '../create-app.ts';
 /** `POST /webhooks/resend`: Svix-verified Resend events; bounces and complaints suppress. */
 export function webhookRoutes(
   app: Hono,
-  options: { store: Store; verifyWebhook: ReturnType<typeof createSvixVerifier> | undefined; now: () => number; log: ServerLog },
+  options: {
+    store: Store;
+    verifyWebhook: ReturnType<typeof createSvixVerifier> | undefined;
+    now: () => number;
+    log: ServerLog;
+    /** A reader who left through Resend's unsubscribe page: the refusal, recorded. */
+    onContactUnsubscribed?: (address: string, at: number) => { added: boolean };
+    /** After a refusal was recorded: its notice is waiting. */
+    onNotice?: () => void;
+  },
 ): void {
-  const { store, verifyWebhook, now, log } = options;
+  const { store, verifyWebhook, now, log, onContactUnsubscribed } = options;
   app.post('/webhooks/resend', async (c) => {
     if (verifyWebhook === undefined) return c.json({ error: 'webhooks are not configured: set RESEND_WEBHOOK_SECRET' }, 503);
     const raw = new Uint8Array(await c.req.arrayBuffer());
@@ -36,12 +45,14 @@ export function webhookRoutes(
     }
     let result: ReturnType<typeof recordResendEvent>;
     try {
-      result = recordResendEvent(store, verified.id, parsed.data, now());
+      const at = now();
+      result = recordResendEvent(store, verified.id, parsed.data, at, onContactUnsubscribed === undefined ? {} : { onContactUnsubscribed: (address) => onContactUnsubscribed(address, at) });
     } catch (error) {
       // 5xx: Resend retries later with the same svix-id, and nothing of this one was kept.
       log({ event: 'webhook-failed', id: verified.id, type: parsed.data.type, error: errorName(error) });
       return c.json({ error: 'could not record the event, retry later' }, 503);
     }
+    if (result.suppressed.length > 0) options.onNotice?.();
     log({
       event: 'webhook',
       id: verified.id,
