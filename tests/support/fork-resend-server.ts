@@ -14,6 +14,8 @@ export interface ForkedServerStats {
   cpuMs: number;
   /** When each admitted request was counted (its head's arrival), ms since the epoch. */
   admitted: number[];
+  /** The broadcast side: contacts imported, broadcast emails delivered, broadcasts created and sends accepted. */
+  audience: { contacts: number; delivered: number; broadcasts: number; sends: number };
 }
 
 export interface ForkedResendServer {

@@ -54,6 +54,12 @@ process.on('message', async (message) => {
       cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       // When each admitted request was counted (ms): how close the pacing came to the limit.
       admitted: server.requests.filter((r) => r.status === 200).map((r) => r.time),
+      audience: {
+        contacts: server.audience.contacts.size,
+        delivered: server.audience.deliveredCount,
+        broadcasts: server.audience.broadcasts.size,
+        sends: [...server.audience.sendCalls.values()].reduce((a, b) => a + b, 0),
+      },
     });
   } else if (message === 'requests') {
     process.send?.(server.requests);

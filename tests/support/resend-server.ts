@@ -138,7 +138,7 @@ export async function startResendServer(opts: ResendServerOptions = {}): Promise
   let nextId = 0;
   let baseUrl = '';
   let answerHook: ((log: RequestLog) => void) | undefined;
-  const audience = createAudience({ validator: requestValidator, validationErrors, baseUrl: () => baseUrl, now, rejectAddress: () => faults.rejectAddress });
+  const audience = createAudience({ validator: requestValidator, validationErrors, baseUrl: () => baseUrl, now, rejectAddress: () => faults.rejectAddress, retainContent });
 
   const sleep = (ms: number) => new Promise<void>((resolve) => {
     if (ms <= 0) return resolve();
