@@ -91,8 +91,11 @@ describe('sendCampaign with rate auto against a 2, 5 and 10 requests/s team', ()
         // at once: as many in that second as the limit allows, less the first one, which
         // still counts in it. (How long the cold first answer takes varies with the machine:
         // 150-550 ms seen; a CI run on a loaded machine missed a count from the first request.)
+        // At 5/s and above one request may land just past the second on a loaded machine (a
+        // fresh-clone CI run saw 8 of 9 at 10/s): one is allowed. A rate not yet learned
+        // (the 2/s fallback) would put 2 there, and still fails.
         const t1 = requests[1]!.time;
-        expect(requests.filter((r) => r.time >= t1 && r.time < t1 + 1000).length).toBeGreaterThanOrEqual(limit - 1);
+        expect(requests.filter((r) => r.time >= t1 && r.time < t1 + 1000).length).toBeGreaterThanOrEqual(limit - (limit >= 5 ? 2 : 1));
         const times = requests.map((r) => r.time);
         for (const t of times) expect(times.filter((x) => x > t - 1000 && x <= t).length).toBeLessThanOrEqual(limit);
         expect((await server.stats()).validationErrors).toEqual([]);
