@@ -2,7 +2,7 @@ import { resolveConfig } from '../src/config.ts';
 import { dispatchNotices } from '../src/consent/dispatch-notices.ts';
 import { owedNotices, requeueFailedNotices, summarizeNotices, type NoticeRow } from '../src/consent/notices.ts';
 import { NewsletterError } from '../src/errors.ts';
-import { maskAddress } from '../src/server/mask-address.ts';
+import { maskAddress } from '../src/subscribers/mask-address.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { parseFlags, type Command } from './cli.ts';
 import { openListContext } from './list-context.ts';

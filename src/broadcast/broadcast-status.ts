@@ -1,5 +1,5 @@
 import type { Resend } from 'resend';
-import { maskAddress } from '../server/mask-address.ts';
+import { maskAddress } from '../subscribers/mask-address.ts';
 import type { Caller } from './resend-calls.ts';
 
 /**

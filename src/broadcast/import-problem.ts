@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { NewsletterError } from '../errors.ts';
-import { maskAddress } from '../server/mask-address.ts';
+import { maskAddress } from '../subscribers/mask-address.ts';
 import type { ContactPart } from './contact-files.ts';
 
 /**

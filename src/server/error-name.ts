@@ -1,4 +1,4 @@
-import { maskAddress } from './mask-address.ts';
+import { maskAddress } from '../subscribers/mask-address.ts';
 
 /**
  * The error's class, code and message for the log, with anything shaped like an address

@@ -2,7 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Store } from '../store/open-store.ts';
 import { suppress, type SuppressionReason } from '../store/suppressions.ts';
 import { campaignOfBroadcast } from '../broadcast/broadcast-steps.ts';
-import { campaignOf, contactUnsubscribed, deliveryTypeOf, recipientsOf, type ResendEvent } from './resend-event.ts';
+import { campaignOf, contactUnsubscribed, deliveryTypeOf, eventTimeOf, recipientsOf, type ResendEvent } from './resend-event.ts';
+import { bounceKindOf, rollUp } from './event-rollups.ts';
 import { ensureWebhookTables } from './webhook-events-table.ts';
 
 export interface RecordedEvent {
@@ -21,8 +22,12 @@ export const WEBHOOK_SOURCE = 'resend-webhook';
  * suppression are one IMMEDIATE transaction, so a retry that arrives while the first
  * delivery is still being written either sees all of it (and is a duplicate) or none.
  *
- * `email.bounced` (Resend sends it only for a permanent rejection) and
- * `email.complained` (the reader pressed "spam") suppress every address of the message.
+ * `email.bounced` and `email.complained` (the reader pressed "spam") suppress every
+ * address of the message — a bounce unless Resend calls it `Transient` (a full mailbox, a
+ * server down for now: the next edition may well arrive; Resend documents the event as a
+ * permanent rejection, and its spec allows Permanent, Transient and Undetermined). Every
+ * new event tied to a campaign and a message also goes into the report's roll-ups
+ * (event-rollups.ts), in the same transaction.
  */
 export function recordResendEvent(
   store: Store,
@@ -43,10 +48,17 @@ export function recordResendEvent(
   const broadcastId = typeof event.data['broadcast_id'] === 'string' ? event.data['broadcast_id'] : undefined;
   const campaign = campaignOf(event) ?? (broadcastId === undefined ? undefined : campaignOfBroadcast(store, broadcastId));
   const apply = store.db.transaction((): RecordedEvent => {
-    const fresh = insert.run(svixId, event.type, campaign ?? null, event.data.email_id ?? null, event.created_at ?? null, new Date(at).toISOString()).changes === 1;
+    const link = event.data.click?.link;
+    const fresh = insert.run(svixId, event.type, campaign ?? null, event.data.email_id ?? null, event.created_at ?? null, new Date(at).toISOString(), link ?? null).changes === 1;
     if (!fresh) return { duplicate: true, campaign, suppressed: [] };
     const type = deliveryTypeOf(event);
-    const reason: SuppressionReason | undefined = type === 'bounced' ? 'bounced' : type === 'complained' ? 'complained' : undefined;
+    const bounce = event.data.bounce;
+    if (type !== undefined && campaign !== undefined && event.data.email_id !== undefined) {
+      const detail = bounce === undefined ? undefined : [bounce.subType, bounce.message].filter((p) => p !== undefined && p !== '').join(': ').slice(0, 300);
+      rollUp(store.db, { campaign, emailId: event.data.email_id, type, at: eventTimeOf(event, at), link, bounceType: bounce?.type, detail, to: recipientsOf(event)[0] });
+    }
+    const hard = type === 'bounced' && bounceKindOf(bounce?.type) !== 'soft';
+    const reason: SuppressionReason | undefined = hard ? 'bounced' : type === 'complained' ? 'complained' : undefined;
     const suppressed: string[] = [];
     const leaving = contactUnsubscribed(event);
     if (leaving !== undefined && options.onContactUnsubscribed?.(leaving).added === true) suppressed.push(leaving);
@@ -67,8 +79,8 @@ function insertStatement(db: Store['db']) {
   if (statement === undefined) {
     ensureWebhookTables(db);
     statement = db.prepare<unknown[]>(
-      `INSERT INTO webhook_events (svix_id, type, campaign, email_id, event_at, received_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (svix_id) DO NOTHING`,
+      `INSERT INTO webhook_events (svix_id, type, campaign, email_id, event_at, received_at, link)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (svix_id) DO NOTHING`,
     );
     statements.set(db, statement);
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The part of a Resend webhook we act on. Resend's email events share one shape:
  * `{type, created_at, data: {email_id, to[], tags, …}}`, with `data.bounce` on
- * `email.bounced` (https://resend.com/docs/dashboard/webhooks/body-parameters).
+ * `email.bounced` and `data.click` on `email.clicked` (https://resend.com/docs/dashboard/webhooks/body-parameters).
  *
  * Loose on purpose: unknown fields pass, unknown types pass (they are recorded and
  * ignored), because a webhook we reject is a webhook Resend retries for days. Only what
@@ -42,6 +42,7 @@ export const resendEventSchema = z
         to: z.union([z.array(z.string().max(320)).max(100), z.string().max(320)]).optional(),
         tags: tagsSchema.optional(),
         bounce: z.object({ type: z.string().optional(), subType: z.string().optional(), message: z.string().optional() }).loose().optional(),
+        click: z.object({ link: z.string().max(8192).optional() }).loose().optional(),
       })
       .loose()
       .default({}),
@@ -78,4 +79,10 @@ export function contactUnsubscribed(event: ResendEvent): string | undefined {
   if (event.type !== 'contact.updated' || event.data['unsubscribed'] !== true) return undefined;
   const email = event.data['email'];
   return typeof email === 'string' && email.includes('@') && email.length <= 320 ? email.trim().toLowerCase() : undefined;
+}
+
+/** The event's own time (`created_at`), else `fallback` (when it came): ms since the epoch. */
+export function eventTimeOf(event: ResendEvent, fallback: number): number {
+  const at = event.created_at === undefined ? Number.NaN : Date.parse(event.created_at);
+  return Number.isFinite(at) ? at : fallback;
 }

@@ -8,7 +8,7 @@ import type { ServerLog } from '../create-app.ts';
 import { errorName } from '../error-name.ts';
 import { unavailablePage } from '../error-pages.ts';
 import type { IpRateLimit } from '../ip-rate-limit.ts';
-import { maskAddress } from '../mask-address.ts';
+import { maskAddress } from '../../subscribers/mask-address.ts';
 import { checkInboxPage, confirmedPage, confirmFailedPage, confirmSubscriptionPage, subscribePage, tooManySignUpsPage } from '../sign-up-pages.ts';
 
 export interface SignUpRouteOptions {

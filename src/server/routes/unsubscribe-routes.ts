@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { verifyUnsubscribeToken } from '../../send/unsubscribe-token.ts';
 import { errorName } from '../error-name.ts';
 import { unavailablePage } from '../error-pages.ts';
-import { maskAddress } from '../mask-address.ts';
+import { maskAddress } from '../../subscribers/mask-address.ts';
 import type { SuppressionWriter } from '../suppression-writer.ts';
 import { confirmPage, donePage, invalidLinkPage } from '../unsubscribe-pages.ts';
 import type { ServerLog } from '../create-app.ts';

@@ -4,7 +4,7 @@ import { recordResendEvent } from '../../webhooks/record-resend-event.ts';
 import { resendEventSchema } from '../../webhooks/resend-event.ts';
 import type { createSvixVerifier } from '../../webhooks/verify-svix-signature.ts';
 import { errorName } from '../error-name.ts';
-import { maskAddress } from '../mask-address.ts';
+import { maskAddress } from '../../subscribers/mask-address.ts';
 import type { ServerLog } from '../create-app.ts';
 
 /** `POST /webhooks/resend`: Svix-verified Resend events; bounces and complaints suppress. */
