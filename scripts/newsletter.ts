@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
   check: { summary: 'run the checks (schema, ad-mail law, links, images, client support)', load: () => import('./check.ts') },
   send: { summary: 'send an edition to a subscriber list (Resend, or the local outbox)', load: () => import('./send.ts') },
   status: { summary: "print a campaign's journal: sent, failed, skipped, deliveries", load: () => import('./status.ts') },
+  report: { summary: 'what happened after a send: deliveries, bounces, opens, clicks per link, with charts', load: () => import('./report.ts') },
   dev: { summary: 'the preview server, with live reload', load: () => import('./dev.ts') },
   serve: { summary: 'unsubscribe pages, Resend webhooks and the web archive', load: () => import('./serve.ts') },
   suppress: { summary: 'list, add, remove, import or export suppressed addresses', load: () => import('./suppress.ts') },

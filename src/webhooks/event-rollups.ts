@@ -85,6 +85,27 @@ export function bounceKindOf(type: string | undefined): BounceKind {
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * A clicked link as stored and reported: a reader's own unsubscribe link (`/u/TOKEN`, whose
+ * token holds the address and unsubscribes whoever holds it) becomes `/u/…`, and anything
+ * in it that looks like an address is masked (an author's `?email=` link, percent-encoded or
+ * not). Every reader's unsubscribe click then counts under one link.
+ */
+export function reportableLink(link: string): string {
+  return link
+    .slice(0, 2048)
+    .replace(/\/u\/[^/?#]+/, '/u/…')
+    .replace(/[^\s/?#&=:@%]+(?:@|%40)([^\s/?#&=]+\.[^\s/?#&=]+)/gi, (match) => maskAddress(decodeURIComponentSafe(match)));
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The column each type's earliest time goes to, and the counter it adds to. */
 const MESSAGE_UPDATES: Partial<Record<DeliveryEventType, { first?: string; count?: string }>> = {
   sent: { first: 'sent_at' },
@@ -158,6 +179,6 @@ export function rollUp(db: Database, input: RollUpInput): void {
     s.message[type]?.run(campaign, emailId, ...(MESSAGE_UPDATES[type]?.first === undefined ? [] : [at]));
   }
   if ((type === 'bounced' || type === 'complained') && input.to !== undefined) s.masked.run(maskAddress(input.to), campaign, emailId);
-  if (type === 'clicked' && input.link !== undefined) s.link.run(campaign, input.link, emailId);
+  if (type === 'clicked' && input.link !== undefined) s.link.run(campaign, reportableLink(input.link), emailId);
   s.hour.run(campaign, Math.floor(at / HOUR_MS) * HOUR_MS, type);
 }

@@ -3,7 +3,7 @@ import type { Store } from '../store/open-store.ts';
 import { suppress, type SuppressionReason } from '../store/suppressions.ts';
 import { campaignOfBroadcast } from '../broadcast/broadcast-steps.ts';
 import { campaignOf, contactUnsubscribed, deliveryTypeOf, eventTimeOf, recipientsOf, type ResendEvent } from './resend-event.ts';
-import { bounceKindOf, rollUp } from './event-rollups.ts';
+import { bounceKindOf, reportableLink, rollUp } from './event-rollups.ts';
 import { ensureWebhookTables } from './webhook-events-table.ts';
 
 export interface RecordedEvent {
@@ -48,7 +48,8 @@ export function recordResendEvent(
   const broadcastId = typeof event.data['broadcast_id'] === 'string' ? event.data['broadcast_id'] : undefined;
   const campaign = campaignOf(event) ?? (broadcastId === undefined ? undefined : campaignOfBroadcast(store, broadcastId));
   const apply = store.db.transaction((): RecordedEvent => {
-    const link = event.data.click?.link;
+    const clicked = event.data.click?.link;
+    const link = clicked === undefined ? undefined : reportableLink(clicked);
     const fresh = insert.run(svixId, event.type, campaign ?? null, event.data.email_id ?? null, event.created_at ?? null, new Date(at).toISOString(), link ?? null).changes === 1;
     if (!fresh) return { duplicate: true, campaign, suppressed: [] };
     const type = deliveryTypeOf(event);
