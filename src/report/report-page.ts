@@ -17,10 +17,15 @@ function card(label: string, value: string, note: string): string {
   return `<div class="card"><dt>${escapeHtml(label)}</dt><dd><span class="value">${escapeHtml(value)}</span><span class="note">${escapeHtml(note)}</span></dd></div>`;
 }
 
-function table(caption: string, head: string[], rows: string[][], empty: string): string {
+/**
+ * `numeric`: the columns (by index) that hold numbers, kept on one line and right-aligned.
+ * `keep`: other short columns kept on one line (a bounce's kind); the rest wrap.
+ */
+function table(caption: string, head: string[], rows: string[][], empty: string, numeric: number[] = [], keep: number[] = []): string {
   if (rows.length === 0) return `<p class="empty">${escapeHtml(empty)}</p>`;
-  const th = head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  const cls = (i: number) => (numeric.includes(i) ? ' class="n"' : keep.includes(i) ? ' class="k"' : '');
+  const th = head.map((h, i) => `<th scope="col"${cls(i)}>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
   return `<table><caption>${escapeHtml(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -45,15 +50,18 @@ export function reportPage(report: CampaignReport): string {
   ].join('');
   const links = table(
     'Every link, most unique clicks first',
-    ['Link', 'Unique clicks', 'Clicks'],
+    ['Link', 'Unique', 'Clicks'],
     r.links.map((l) => [l.url, count(l.uniqueClicks), count(l.clicks)]),
     'No clicks yet.',
+    [1, 2],
   );
   const bounces = table(
     `Bounces${r.bounced.total > r.bounces.length ? ` (the first ${r.bounces.length} of ${count(r.bounced.total)})` : ''}`,
     ['Recipient', 'Kind', 'When', 'Why'],
     r.bounces.map((b) => [b.to, b.kind, when(b.at), b.detail ?? '']),
     'No bounces.',
+    [],
+    [1],
   );
   const complaints = table(
     `Spam complaints${r.complained > r.complaints.length ? ` (the first ${r.complaints.length} of ${count(r.complained)})` : ''}`,
@@ -93,10 +101,12 @@ figure { margin: 8px 0 16px; }
 @media (min-width: 700px) { .w-narrow { display: none; } }
 @media (prefers-color-scheme: dark) { .scheme-light { display: none; } }
 @media not (prefers-color-scheme: dark) { .scheme-dark { display: none; } }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 0.875rem; }
+table { width: 100%; border-collapse: collapse; font-size: 0.875rem; }
 caption { text-align: left; padding-bottom: 4px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px 6px 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-td:not(:first-child), th:not(:first-child) { width: 6.5em; }
+td.n { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
+th.n { text-align: right; }
+th, td.k { white-space: nowrap; overflow-wrap: normal; }
 </style>
 </head>
 <body>

@@ -11,3 +11,11 @@ export function maskAddress(address: string): string {
   const first = String.fromCodePoint(address.codePointAt(0) as number);
   return `${first}***${address.slice(at)}`;
 }
+
+/**
+ * Every address inside free text masked: a bounce's SMTP message (`550 5.1.1
+ * <kim@example.com>: user unknown`), a link's `?email=kim%40example.com`.
+ */
+export function maskAddressesIn(text: string): string {
+  return text.replace(/[^\s<>"'()[\]/?#&=:;,@%]+(?:@|%40)[^\s<>"'()[\]/?#&=:;,@%]+\.[^\s<>"'()[\]/?#&=:;,@%]+/gi, (match) => maskAddress(match.replace(/%40/i, '@')));
+}

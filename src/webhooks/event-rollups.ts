@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { maskAddress } from '../subscribers/mask-address.ts';
+import { maskAddress, maskAddressesIn } from '../subscribers/mask-address.ts';
 import type { DeliveryEventType } from './resend-event.ts';
 
 /**
@@ -92,18 +92,7 @@ const HOUR_MS = 3_600_000;
  * not). Every reader's unsubscribe click then counts under one link.
  */
 export function reportableLink(link: string): string {
-  return link
-    .slice(0, 2048)
-    .replace(/\/u\/[^/?#]+/, '/u/…')
-    .replace(/[^\s/?#&=:@%]+(?:@|%40)([^\s/?#&=]+\.[^\s/?#&=]+)/gi, (match) => maskAddress(decodeURIComponentSafe(match)));
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return maskAddressesIn(link.slice(0, 2048).replace(/\/u\/[^/?#]+/, '/u/…'));
 }
 
 /** The column each type's earliest time goes to, and the counter it adds to. */
@@ -174,7 +163,7 @@ export function rollUp(db: Database, input: RollUpInput): void {
   const s = statements(db);
   const { campaign, emailId, type, at } = input;
   if (type === 'bounced') {
-    s.bounce.run(campaign, emailId, bounceKindOf(input.bounceType), at, input.detail ?? null);
+    s.bounce.run(campaign, emailId, bounceKindOf(input.bounceType), at, input.detail === undefined ? null : maskAddressesIn(input.detail));
   } else {
     s.message[type]?.run(campaign, emailId, ...(MESSAGE_UPDATES[type]?.first === undefined ? [] : [at]));
   }
