@@ -5,6 +5,7 @@ import { NewsletterError } from '../src/errors.ts';
 import { createApp } from '../src/server/create-app.ts';
 import { jsonLog } from '../src/server/json-log.ts';
 import { startServer } from '../src/server/start-server.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../src/server/routes/admin-routes.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { numberFlag, parseFlags, type Command } from './cli.ts';
 import { openListContext, type ListContext } from './list-context.ts';
@@ -48,7 +49,11 @@ Environment:
   NEWSLETTER_SECRET        the key the send command signed unsubscribe links with
   RESEND_WEBHOOK_SECRET    the webhook's signing secret (whsec_…) from Resend
   NEWSLETTER_PUBLIC_URL    the public base URL (used in the web version's links)
-  NEWSLETTER_DB            the journal`,
+  NEWSLETTER_DB            the journal
+  NEWSLETTER_ADMIN_TOKEN   with it, /admin shows every campaign's report to whoever
+                           sends it (Authorization: Bearer …, or the login form);
+                           without it /admin does not exist. 24 characters or more:
+                           \`openssl rand -base64 32\``,
   async run(argv) {
     const { values, positionals } = parseFlags('serve', argv, {
       port: { type: 'string' },
@@ -88,6 +93,14 @@ Environment:
       log({ event: 'warning', message: 'RESEND_WEBHOOK_SECRET is not set: POST /webhooks/resend answers 503 until it is' });
     }
 
+    const adminToken = process.env['NEWSLETTER_ADMIN_TOKEN']?.trim() || undefined;
+    if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+      throw new NewsletterError(
+        'weak-admin-token',
+        `newsletter serve: NEWSLETTER_ADMIN_TOKEN is ${adminToken.length} characters; use ${MIN_ADMIN_TOKEN_LENGTH} or more (for example the output of \`openssl rand -base64 32\`), or unset it to turn /admin off.`,
+      );
+    }
+
     // The list settings are what the sign-up form and the consent notices say; without
     // the file serve still unsubscribes, but owes notices it cannot write: say so loudly.
     let list: ListContext | undefined;
@@ -105,6 +118,7 @@ Environment:
         store,
         secret,
         webhookSecret,
+        adminToken,
         contentDir: values.content ?? 'content',
         archive: values['archive-all'] ? 'all' : 'sent',
         publicUrl: config.publicUrl ?? config.devPublicUrl,
@@ -130,6 +144,7 @@ Environment:
       db: store.file,
       archive: values['archive-all'] ? 'all' : 'sent',
       webhooks: webhookSecret !== undefined,
+      admin: adminToken !== undefined,
       signUp: list !== undefined,
       notices: list === undefined ? 'off' : list.outboxDir ?? 'resend',
     });

@@ -11,6 +11,7 @@ import { createEditionArchive, type ArchiveMode } from './edition-archive.ts';
 import { errorName } from './error-name.ts';
 import { notFoundPage, tooLargePage, unavailablePage } from './error-pages.ts';
 import { createIpRateLimit } from './ip-rate-limit.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
 import { signUpRoutes } from './routes/sign-up-routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
@@ -46,6 +47,11 @@ export interface AppOptions {
   signUpRateLimit?: { max: number; windowMs: number };
   /** Read the client's address from X-Forwarded-For (behind your own proxy only). @default false */
   trustProxy?: boolean;
+  /**
+   * NEWSLETTER_ADMIN_TOKEN: with it, `/admin` shows the campaigns' reports to whoever
+   * presents it; without it, `/admin` does not exist (404).
+   */
+  adminToken?: string | undefined;
   /** Called after a notice is journaled (a sign-up, a confirmation, a refusal): serve sends it. */
   onNotice?: () => void;
 }
@@ -138,6 +144,11 @@ export function createApp(options: AppOptions): Hono {
       log,
       ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     });
+  }
+
+  if (options.adminToken !== undefined) {
+    app.use('/admin/*', bodyLimit({ maxSize: BODY_LIMITS.unsubscribe, onError: tooLarge }));
+    adminRoutes(app, { store, token: options.adminToken, rateLimit: createIpRateLimit({ max: 10, windowMs: 10 * 60_000 }), now, log });
   }
 
   app.get('/archive', async (c) => {
