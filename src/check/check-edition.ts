@@ -1,5 +1,6 @@
 import type { Edition } from '../content/schema.ts';
 import type { Email } from '../render/email.ts';
+import { utmCampaign, withoutUtm } from '../render/utm-links.ts';
 import type { Message } from '../transport/transport.ts';
 import { checkAdRules } from './check-ad-rules.ts';
 import { checkImages } from './check-images.ts';
@@ -49,7 +50,7 @@ export function checkEdition(input: CheckInput): CheckReport {
   const html = scanHtml(email.html);
   const findings: Finding[] = [
     ...checkAdRules(edition, { html, text: email.text, ...(input.sample ? { headers: input.sample.headers } : {}) }, locate),
-    ...checkLinks(html, email.text, locate),
+    ...checkLinks(html, email.text, locate, writtenLink(edition)),
     ...checkImages(html, locate),
     ...checkMergeSlots(email, locate),
     ...checkSize(input.htmlBytes ?? Buffer.byteLength(email.html)),
@@ -58,6 +59,12 @@ export function checkEdition(input: CheckInput): CheckReport {
     ...(input.inbox?.spam ?? []),
   ];
   return toReport(findings);
+}
+
+/** A rendered link as the edition wrote it: without the UTM tags renderEmail added. */
+function writtenLink(edition: Edition): (url: string) => string {
+  const campaign = utmCampaign(edition);
+  return campaign === undefined ? (url) => url : (url) => withoutUtm(url, campaign);
 }
 
 /** The report for an edition that did not load: its problems, each an error. */

@@ -77,6 +77,12 @@ export const frontMatterSchema = z.strictObject({
       anonymous: z.string().trim().min(1),
     })
     .default({ named: '{{name}}님, 안녕하세요.', anonymous: '안녕하세요.' }),
+  /**
+   * UTM tags (`utm_source=newsletter&utm_medium=email&utm_campaign=<slug>`) on every
+   * outgoing link; `false` leaves the links as written. See src/render/utm-links.ts.
+   * @default true
+   */
+  utm: z.boolean({ message: 'must be true or false — write utm: false to send the links without UTM tags' }).optional(),
   /** Free notes for editors; never rendered. */
   notes: z.string().optional(),
 });

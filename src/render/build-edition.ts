@@ -1,6 +1,7 @@
 import { MERGE_SLOT, type Edition } from '../content/schema.ts';
 import { STANDARD_SLOTS, type Email } from './email.ts';
 import { renderEmail, renderHtml, type Engine } from './render-email.ts';
+import { withUtmLinks } from './utm-links.ts';
 
 /** Gmail clips a message whose HTML passes about 102 KB; Hangul is 3 bytes a character. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -26,7 +27,10 @@ export async function buildEdition(edition: Edition, options: BuildOptions = {})
   const engine = options.engine ?? edition.engine;
   const email = await renderEmail(edition, { engine });
   const refusal = `mailto:${edition.replyTo ?? edition.from.email}?subject=${encodeURIComponent('수신거부')}`;
-  const web = await renderHtml(edition, engine, {
+  // The web version carries the email's links, UTM tags included: most of its readers
+  // come from the email's 웹에서 보기 (the archive's other visitors count as the
+  // campaign's too). Its own 웹에서 보기 and 수신거부 links are slots, never tagged.
+  const web = await renderHtml(withUtmLinks(edition), engine, {
     greeting: edition.greeting.anonymous,
     webUrl: options.webUrl ?? edition.publisher.url,
     unsubscribeUrl: refusal,

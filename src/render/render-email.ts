@@ -4,6 +4,7 @@ import { frontMatterSchema, type Edition } from '../content/schema.ts';
 import type { Email } from './email.ts';
 import { renderMjml } from './render-mjml.ts';
 import { renderText } from './render-text.ts';
+import { withUtmLinks } from './utm-links.ts';
 
 /** The template engines, from the front-matter schema: `react` (the default) and `mjml`. */
 export const ENGINES = frontMatterSchema.shape.engine.unwrap().options;
@@ -27,23 +28,26 @@ const GHOST_CLOSE = '<!--[if mso]></td></tr></table><![endif]-->';
 /**
  * Renders an edition once, with merge slots left in for the send step to fill. Only the
  * HTML depends on the engine: the text part is built from the edition, and nothing past
- * this function knows which engine made the email.
+ * this function knows which engine made the email. Both get the same links, UTM-tagged
+ * here once (utm-links.ts) unless the edition says `utm: false`.
  */
 export async function renderEmail(edition: Edition, options: RenderOptions = {}): Promise<Email> {
-  const html = await renderHtml(edition, options.engine ?? edition.engine);
+  const tagged = withUtmLinks(edition);
+  const html = await renderHtml(tagged, options.engine ?? edition.engine);
   return {
     slug: edition.slug,
     subject: edition.subject,
     preheader: edition.preheader,
     html,
-    text: renderText(edition),
+    text: renderText(tagged),
     greeting: edition.greeting,
   };
 }
 
 /**
- * The HTML alone, by engine. `slots` fills the per-recipient places with fixed values
- * (the web version); without it they stay merge slots.
+ * The HTML alone, by engine, of the edition as given: callers pass it through
+ * `withUtmLinks` first (renderEmail, buildEdition). `slots` fills the per-recipient
+ * places with fixed values (the web version); without it they stay merge slots.
  */
 export async function renderHtml(edition: Edition, engine: Engine, slots?: NewsletterProps['slots']): Promise<string> {
   if (engine === 'mjml') return renderMjml(edition, slots);

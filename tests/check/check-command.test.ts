@@ -64,7 +64,8 @@ describe('npx newsletter check', () => {
       expect(code).toBe(1);
       const report = JSON.parse(stdout) as { findings: { check: string; severity: string; rule?: string; message: string }[] };
       expect(report.findings.filter((f) => f.check === 'accessibility' && f.severity === 'error')).toEqual([
-        expect.objectContaining({ rule: 'emc/link-text', message: expect.stringContaining('the link "여기" to https://may-i.io/report does not say where it goes') }),
+        // The link as readers get it: with the campaign's UTM tags.
+        expect.objectContaining({ rule: 'emc/link-text', message: expect.stringContaining('the link "여기" to https://may-i.io/report?utm_source=newsletter&utm_medium=email&utm_campaign=2025-01-06-vague-link does not say where it goes') }),
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -50,6 +50,15 @@ describe('parseEdition', () => {
     expect(problem).toBe(`${FILE}:${lineOf(source, 'subjet:')} front matter: unknown key "subjet" — check the spelling; the known keys are listed in README.md`);
   });
 
+  it('takes utm: true or false (UTM tags on the links; absent means on), and names a bad value at its line', () => {
+    const on = parseEdition(MINIMAL, FILE);
+    expect(on.ok && on.edition.utm).toBeUndefined();
+    const off = parseEdition(edit('advertisement: false', 'advertisement: false\nutm: false'), FILE);
+    expect(off.ok && off.edition.utm).toBe(false);
+    const source = edit('advertisement: false', 'advertisement: false\nutm: "no"');
+    expect(problems(source)).toEqual([`${FILE}:${lineOf(source, 'utm:')} utm: must be true or false — write utm: false to send the links without UTM tags`]);
+  });
+
   it('rejects an unknown nested key at its line, naming its parent', () => {
     const source = edit('  url: https://example.com', '  url: https://example.com\n  colour: blue');
     expect(problems(source)).toEqual([

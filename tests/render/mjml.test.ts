@@ -3,6 +3,7 @@ import { loadEdition } from '../../src/content/load-edition.ts';
 import { MERGE_SLOT, type Edition } from '../../src/content/schema.ts';
 import { renderEmail } from '../../src/render/render-email.ts';
 import { renderMjml } from '../../src/render/render-mjml.ts';
+import { withUtm } from '../../src/render/utm-links.ts';
 import { attributes } from '../support/html-attributes.ts';
 
 const SAMPLE = 'content/2025-07-08-ai-issues-2025-h1.md';
@@ -97,7 +98,9 @@ describe('renderEmail with the MJML engine on the sample edition', () => {
 
   it('carries the call to action as a bulletproof button, and Outlook conditionals', () => {
     const cta = edition.cta!;
-    expect(email.html).toMatch(new RegExp(`<td align="center" bgcolor="#3454d1" role="presentation" style="[^"]*mso-padding-alt:14px 30px;[^"]*"[^>]*><a href="${cta.url}"[^>]*>`));
+    // The button links where the CTA says, with the campaign's UTM tags, `&` escaped in the attribute.
+    const href = withUtm(cta.url, edition.slug).replaceAll('&', '&amp;').replace(/[.?*+^$()[\]{}|\\]/g, '\\$&');
+    expect(email.html).toMatch(new RegExp(`<td align="center" bgcolor="#3454d1" role="presentation" style="[^"]*mso-padding-alt:14px 30px;[^"]*"[^>]*><a href="${href}"[^>]*>`));
     expect(email.html).toContain(`>${cta.label}</span></a>`);
     expect(email.html).toContain('<!--[if mso | IE]><table align="center"');
   });

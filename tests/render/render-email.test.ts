@@ -3,6 +3,7 @@ import { loadEdition } from '../../src/content/load-edition.ts';
 import { MERGE_SLOT } from '../../src/content/schema.ts';
 import { buildEdition, GMAIL_CLIP_BYTES } from '../../src/render/build-edition.ts';
 import { renderEmail } from '../../src/render/render-email.ts';
+import { withUtm } from '../../src/render/utm-links.ts';
 import { attributes } from '../support/html-attributes.ts';
 
 const SAMPLE = 'content/2025-07-08-ai-issues-2025-h1.md';
@@ -64,7 +65,9 @@ describe('renderEmail (React Email) on the sample edition', () => {
 
   it('carries the call to action as a bulletproof table button', () => {
     const cta = edition.cta!;
-    const button = new RegExp(`<td[^>]*bgcolor="#[0-9a-f]{6}"[^>]*>\\s*<a href="${cta.url}"[^>]*>${cta.label}</a>`);
+    // The button links where the CTA says, with the campaign's UTM tags, `&` escaped in the attribute.
+    const href = withUtm(cta.url, edition.slug).replaceAll('&', '&amp;').replace(/[.?*+^$()[\]{}|\\]/g, '\\$&');
+    const button = new RegExp(`<td[^>]*bgcolor="#[0-9a-f]{6}"[^>]*>\\s*<a href="${href}"[^>]*>${cta.label}</a>`);
     expect(email.html).toMatch(button);
     expect(email.html).toContain('mso-padding-alt');
     expect(email.html).toContain('<!--[if mso]><table role="presentation" width="600"');
@@ -100,8 +103,9 @@ describe('renderEmail (React Email) on the sample edition', () => {
 
   it('writes a text part for reading: spelled-out links, bullets, no HTML', () => {
     expect(email.text).not.toMatch(/<[a-z]/i);
-    expect(email.text).toContain('자세히 보기: https://may-i.io');
-    expect(email.text).toContain('▶ 서비스 소개서 받기: https://may-i.io');
+    const tagged = withUtm('https://may-i.io', edition.slug);
+    expect(email.text).toContain(`자세히 보기: ${tagged}\n`);
+    expect(email.text).toContain(`▶ 서비스 소개서 받기: ${tagged}\n`);
     expect(email.text).toMatch(/^ {2}• .*17%/m);
     expect(email.text).toContain('수신거부 Unsubscribe: {{unsubscribe_url}}');
   });
