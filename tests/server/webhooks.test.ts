@@ -105,6 +105,20 @@ describe('POST /webhooks/resend with a valid signature', () => {
     expect(deliveryCounts(server.store.db, CAMPAIGN).bounced).toEqual({ messages: 1, events: 1 });
   });
 
+  test('300 events at once, a third of them replays, are stored once each, every one answered after its commit', async () => {
+    const posts = Array.from({ length: 300 }, (_, i) => {
+      const n = i % 200; // 200 distinct svix-ids; the last 100 posts repeat the first 100
+      return deliver(event(n % 2 === 0 ? 'email.delivered' : 'email.opened', `e${n}`), { id: `msg_burst_${n}` });
+    });
+    const answers = await Promise.all(posts.map(async (p) => ((await p).status === 200 ? ((await (await p).json()) as { duplicate: boolean }) : undefined)));
+    expect(answers.filter((a) => a === undefined)).toEqual([]);
+    expect(answers.filter((a) => a?.duplicate === false)).toHaveLength(200);
+    // Each answer came after its commit: by now every new one is in the store.
+    expect(server.store.db.prepare(`SELECT count(*) FROM webhook_events WHERE svix_id LIKE 'msg_burst_%'`).pluck().get()).toBe(200);
+    expect(deliveryCounts(server.store.db, CAMPAIGN).delivered).toEqual({ messages: 100, events: 100 });
+    expect(server.store.db.prepare(`SELECT count(first_open_at), sum(opens) FROM report_messages WHERE campaign = ?`).raw().get(CAMPAIGN)).toEqual([100, 100]);
+  });
+
   test('a timestamp four minutes old is still inside the tolerance', async () => {
     expect((await deliver(event('email.delivered', 'e1'), { at: NOW - 4 * 60 * 1000 })).status).toBe(200);
     expect(deliveryCounts(server.store.db, CAMPAIGN).delivered.messages).toBe(1);

@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import type { Store } from '../../store/open-store.ts';
-import { recordResendEvent } from '../../webhooks/record-resend-event.ts';
-import { resendEventSchema } from '../../webhooks/resend-event.ts';
+import { createGroupCommit } from '../../store/group-commit.ts';
+import { recordResendEvent, type RecordedEvent } from '../../webhooks/record-resend-event.ts';
+import { resendEventSchema, type ResendEvent } from '../../webhooks/resend-event.ts';
 import type { createSvixVerifier } from '../../webhooks/verify-svix-signature.ts';
 import { errorName } from '../error-name.ts';
 import { maskAddress } from '../../subscribers/mask-address.ts';
@@ -22,6 +23,17 @@ export function webhookRoutes(
   },
 ): void {
   const { store, verifyWebhook, now, log, onContactUnsubscribed } = options;
+  // Group commit: the events of one event-loop turn in one transaction, each answered
+  // after it is on disk (974 events/s with a commit each, bench/report.ts). Each event is
+  // its own savepoint: one that fails is answered 503 alone, and Resend retries it.
+  type Item = { id: string; event: ResendEvent; at: number };
+  const writer = createGroupCommit(store, ({ id, event, at }: Item): { ok: RecordedEvent } | { error: unknown } => {
+    try {
+      return { ok: recordResendEvent(store, id, event, at, onContactUnsubscribed === undefined ? {} : { onContactUnsubscribed: (address) => onContactUnsubscribed(address, at) }) };
+    } catch (error) {
+      return { error };
+    }
+  });
   app.post('/webhooks/resend', async (c) => {
     if (verifyWebhook === undefined) return c.json({ error: 'webhooks are not configured: set RESEND_WEBHOOK_SECRET' }, 503);
     const raw = new Uint8Array(await c.req.arrayBuffer());
@@ -43,10 +55,11 @@ export function webhookRoutes(
       log({ event: 'webhook-rejected', reason: 'not-an-event', id: verified.id });
       return c.json({ error: 'body is not a Resend event' }, 400);
     }
-    let result: ReturnType<typeof recordResendEvent>;
+    let result: RecordedEvent;
     try {
-      const at = now();
-      result = recordResendEvent(store, verified.id, parsed.data, at, onContactUnsubscribed === undefined ? {} : { onContactUnsubscribed: (address) => onContactUnsubscribed(address, at) });
+      const written = await writer.submit({ id: verified.id, event: parsed.data, at: now() });
+      if ('error' in written) throw written.error;
+      result = written.ok;
     } catch (error) {
       // 5xx: Resend retries later with the same svix-id, and nothing of this one was kept.
       log({ event: 'webhook-failed', id: verified.id, type: parsed.data.type, error: errorName(error) });
