@@ -20,6 +20,13 @@ import { ROLLUP_TABLES } from './event-rollups.ts';
  */
 export function ensureWebhookTables(db: Database): void {
   if (ready.has(db)) return;
+  // Everything there already (the usual case): a read, no write lock — `report` and
+  // `status` must not wait behind a send that holds it.
+  const present = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('webhook_events', 'report_messages', 'report_links', 'report_hours')`).pluck().all() as string[];
+  if (present.length === 4 && (db.prepare(`SELECT name FROM pragma_table_info('webhook_events')`).pluck().all() as string[]).includes('link')) {
+    ready.add(db);
+    return;
+  }
   db.transaction(() => {
     db.exec(`
       CREATE TABLE IF NOT EXISTS webhook_events (
