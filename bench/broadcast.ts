@@ -23,19 +23,16 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { forkResendServer } from '../tests/support/fork-resend-server.ts';
+import { benchEdition } from './_edition.ts';
 import { MAX_RSS_HOOK } from './_max-rss.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/newsletter.js');
-const SAMPLE = join(ROOT, 'content/2025-07-08-ai-issues-2025-h1.md');
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '1000000' }, 'batch-recipients': { type: 'string', default: '20000' }, rates: { type: 'string', default: '10,5' } } });
 const N = Number(values.recipients);
 const BATCH_N = Number(values['batch-recipients']);
 const work = mkdtempSync(join(tmpdir(), 'bench-broadcast-'));
-// The sample edition is an advertisement without the sender's phone and address (the seed
-// gives none), which a Resend send refuses: the bench sends a copy with placeholders.
-const EDITION = join(work, 'bench-edition.md');
-writeFileSync(EDITION, readFileSync(SAMPLE, 'utf8').replace(/^contact: .*$/m, 'contact: { email: contact@may-i.io, phone: 02-000-0000, address: 서울특별시 (bench placeholder) }'));
+const EDITION = benchEdition(work);
 
 function writeList(size: number): string {
   const file = join(work, `list-${size}.csv`);

@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { forkResendServer } from '../tests/support/fork-resend-server.ts';
+import { benchEdition } from './_edition.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/newsletter.js');
-const EDITION = join(ROOT, 'content/2025-07-08-ai-issues-2025-h1.md');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' }, 'from-sources': { type: 'boolean', default: false } } });
 // --from-sources: the command as it started before the build step (TypeScript through tsx), for a side-by-side figure.
 const FROM_SOURCES = values['from-sources'] === true;
@@ -43,6 +43,7 @@ for (let i = 0; i < 5; i++) {
 console.log(JSON.stringify({ bench: 'cli-send', startup: { helpS: Number(median(help).toFixed(3)), min: Number(Math.min(...help).toFixed(3)), max: Number(Math.max(...help).toFixed(3)), goal: 0.15, fromDist } }));
 
 const work = mkdtempSync(join(tmpdir(), 'bench-cli-send-'));
+const EDITION = benchEdition(work);
 try {
   for (let run = 0; run < Number(values.runs); run++) {
     for (const size of values.sizes.split(',').map(Number)) {
@@ -54,7 +55,7 @@ try {
         const server = await forkResendServer({ ratePerSecond: rate, warm: true });
         const db = join(work, `run-${run}-${size}-${rate}.db`);
         const started = performance.now();
-        const child = spawn(process.execPath, [BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--yes', '--json'], {
+        const child = spawn(process.execPath, [BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--consent-source', 'bench: generated list', '--yes', '--json'], {
           cwd: work,
           env: {
             PATH: process.env.PATH ?? '',
