@@ -77,7 +77,7 @@ Options:
             lines.push(
               seen.length === 0
                 ? '  deliveries    no webhook events yet (`npx newsletter serve` receives them from Resend)'
-                : `  deliveries    ${seen.map(([type, c]) => `${type.replace('_', ' ')} ${c.messages}`).join(' · ')}`,
+                : `  deliveries    ${seen.map(([type, c]) => `${type.replace('_', ' ')} ${c.messages}`).join(' · ')}\n                (\`npx newsletter report ${s.campaign.id}\` for rates, clicks per link and charts)`,
             );
           }
           return lines.join('\n');
