@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAxe } from '../../src/check/run-axe.ts';
 import { campaignReport } from '../../src/report/campaign-report.ts';
 import { reportPage } from '../../src/report/report-page.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
@@ -97,4 +98,11 @@ describe.runIf(run)('the report page in Chromium', () => {
       });
     }
   }
+
+  it('has no accessibility violation axe-core finds, light or dark, at 375 px', async () => {
+    const runs = await runAxe(browser, html);
+    for (const run of runs) expect({ mode: run.mode, violations: run.violations.map((v) => `${v.rule} (${v.impact}): ${v.targets.join(', ')}`) }).toEqual({ mode: run.mode, violations: [] });
+    // The charts are images with names; the tables have headers.
+    expect(runs[0]?.passes).toEqual(expect.arrayContaining(['role-img-alt', 'th-has-data-cells']));
+  });
 });
