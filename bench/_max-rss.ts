@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Preloaded into a benchmark's child (`--import MAX_RSS_HOOK`): on exit, the process's
  * peak RSS (maxRSS, in KB) goes to the file named by BENCH_MAX_RSS_FILE. Peak, not a
@@ -10,3 +15,28 @@ export const MAX_RSS_HOOK =
     `import { writeFileSync } from 'node:fs';
      process.on('exit', () => writeFileSync(process.env.BENCH_MAX_RSS_FILE, String(process.resourceUsage().maxRSS)));`,
   );
+
+/**
+ * Runs `node --import MAX_RSS_HOOK bin/newsletter.js …args` in `cwd` with only PATH and
+ * `env` in its environment: wall time, when it started (ms since the epoch), its peak
+ * RSS and its stdout. A non-zero exit throws with the end of its stderr.
+ */
+export async function runCli(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<{ wallMs: number; startedAt: number; maxRssMb: number; stdout: string }> {
+  const bin = new URL('../bin/newsletter.js', import.meta.url).pathname;
+  const rssFile = join(options.cwd, `rss-${Math.random().toString(36).slice(2)}`);
+  const startedAt = Date.now();
+  const t = performance.now();
+  const child = spawn(process.execPath, ['--import', MAX_RSS_HOOK, bin, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', BENCH_MAX_RSS_FILE: rssFile, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const [code] = await once(child, 'exit');
+  const wallMs = performance.now() - t;
+  if (code !== 0) throw new Error(`newsletter ${args[0] ?? ''} exited ${String(code)}: ${stderr.slice(-2000)}`);
+  return { wallMs, startedAt, maxRssMb: Math.round(Number(readFileSync(rssFile, 'utf8')) / 1024), stdout };
+}

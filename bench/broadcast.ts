@@ -16,18 +16,14 @@
  * Resend's own import and fan-out times are not known here: the figure is our side of the
  * hand-off, plus a local server's parsing.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { forkResendServer } from '../tests/support/fork-resend-server.ts';
 import { benchEdition } from './_edition.ts';
-import { MAX_RSS_HOOK } from './_max-rss.ts';
+import { runCli } from './_max-rss.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/newsletter.js');
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '1000000' }, 'batch-recipients': { type: 'string', default: '20000' }, rates: { type: 'string', default: '10,5' } } });
 const N = Number(values.recipients);
 const BATCH_N = Number(values['batch-recipients']);
@@ -48,24 +44,7 @@ function writeList(size: number): string {
   return file;
 }
 
-async function runSend(args: string[], env: Record<string, string>): Promise<{ wallMs: number; startedAt: number; maxRssMb: number; stdout: string }> {
-  const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
-  const startedAt = Date.now();
-  const t = performance.now();
-  const child = spawn(process.execPath, ['--import', MAX_RSS_HOOK, BIN, ...args], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', BENCH_MAX_RSS_FILE: rssFile, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const [code] = await once(child, 'exit');
-  const wallMs = performance.now() - t;
-  if (code !== 0) throw new Error(`send exited ${String(code)}: ${stderr.slice(-2000)}`);
-  return { wallMs, startedAt, maxRssMb: Math.round(Number(readFileSync(rssFile, 'utf8')) / 1024), stdout };
-}
+const runSend = (args: string[], env: Record<string, string>) => runCli(args, { cwd: work, env });
 
 const baseEnv = (url: string, db: string) => ({
   RESEND_API_KEY: 're_bench_broadcast',

@@ -15,7 +15,7 @@
 //    rate (the HTTP ceiling without the store).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -23,7 +23,7 @@ import { campaignReport } from '../src/report/campaign-report.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { deliveryCounts } from '../src/webhooks/delivery-counts.ts';
 import { recordResendEvent } from '../src/webhooks/record-resend-event.ts';
-import { MAX_RSS_HOOK } from './_max-rss.ts';
+import { runCli } from './_max-rss.ts';
 
 const BIN = new URL('../bin/newsletter.js', import.meta.url).pathname;
 const RECIPIENTS = Number(process.env.BENCH_REPORT_RECIPIENTS ?? 1_000_000);
@@ -93,23 +93,7 @@ function seed(): { seedMs: number; events: number } {
   return { seedMs, events: n };
 }
 
-async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ wallMs: number; maxRssMb: number; stdout: string }> {
-  const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
-  const t = performance.now();
-  const child = spawn(process.execPath, ['--import', MAX_RSS_HOOK, BIN, ...args], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', NEWSLETTER_DB: dbPath, BENCH_MAX_RSS_FILE: rssFile, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const [code] = await once(child, 'exit');
-  const wallMs = performance.now() - t;
-  if (code !== 0) throw new Error(`newsletter ${args[0]} exited ${String(code)}: ${stderr.slice(-2000)}`);
-  return { wallMs, maxRssMb: Math.round(Number(readFileSync(rssFile, 'utf8')) / 1024), stdout };
-}
+const run = (args: string[]) => runCli(args, { cwd: work, env: { NEWSLETTER_DB: dbPath } });
 
 function inProcess(): { reportMs: number; rawCountsMs: number } {
   const store = openStore(dbPath);
@@ -216,9 +200,9 @@ try {
   const seeded = seed();
   console.log(JSON.stringify({ bench: 'report-seed', recipients: RECIPIENTS, events: seeded.events, seedS: Math.round(seeded.seedMs / 100) / 10, recordedPerSecond: Math.round(seeded.events / (seeded.seedMs / 1000)) }));
   // The first run opens a cold file; the figures are the second's (both printed).
-  const cold = await runCli(['report', CAMPAIGN, '--json']);
-  const json = await runCli(['report', CAMPAIGN, '--json']);
-  const html = await runCli(['report', CAMPAIGN, '--out', join(work, 'report.html')]);
+  const cold = await run(['report', CAMPAIGN, '--json']);
+  const json = await run(['report', CAMPAIGN, '--json']);
+  const html = await run(['report', CAMPAIGN, '--out', join(work, 'report.html')]);
   const report = JSON.parse(json.stdout) as { sent: number; delivered: number; opened: { unique: number; total: number }; clicked: { unique: number }; links: unknown[] };
   const side = inProcess();
   console.log(
