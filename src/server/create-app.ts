@@ -69,14 +69,14 @@ export const BODY_LIMITS = {
   webhook: 256 * 1024,
 } as const;
 
+/** `suppressions.source` of a reader who left through Resend's hosted unsubscribe page (a broadcast). */
+export const RESEND_PAGE_SOURCE = 'resend-unsubscribe-page';
+
 /**
  * The public server: unsubscribe pages and the RFC 8058 one-click endpoint, the Resend
  * webhook receiver, and the archive of sent editions. Everything outside (store, clock,
  * secrets, log) comes in as options, so tests run it in-process on a temp database.
  */
-/** `suppressions.source` of a reader who left through Resend's hosted unsubscribe page (a broadcast). */
-export const RESEND_PAGE_SOURCE = 'resend-unsubscribe-page';
-
 export function createApp(options: AppOptions): Hono {
   const { store, secret, now, log } = options;
   const list = options.list;
