@@ -1,5 +1,9 @@
 // The `newsletter` command. The only layer that reads argv, the environment and the
 // clock: everything under src/ gets them as arguments.
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NewsletterError } from '../src/errors.ts';
 import type { Command } from './cli.ts';
 
@@ -71,15 +75,37 @@ function reportUnexpected(error: unknown): void {
   console.error(`${command}: unexpected error — ${first}${whereIn(error)} (rerun with DEBUG=newsletter to see the stack trace)`);
 }
 
-/** ` in openStore (src/store/open-store.ts:35)`: the first frame of the stack in this project's code. */
+/**
+ * ` in openStore (src/store/open-store.ts:35)`: the first frame of the stack in this
+ * project's code. From the bundle (dist/bundle/, see scripts/build-cli.mjs), each frame is
+ * looked up in the chunk's source map, read here, only on this error path: enabling
+ * source maps for the whole run cost ~50 ms of every start.
+ */
 function whereIn(error: unknown): string {
-  const root = new URL('..', import.meta.url).pathname;
+  // The project: two up from dist/scripts/ or dist/bundle/, one up from scripts/.
+  const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url));
   for (const line of (error instanceof Error ? (error.stack ?? '') : '').split('\n').slice(1)) {
-    const frame = /^\s*at (?:(.+?) \()?(?:file:\/\/)?(\/[^():]+):(\d+):\d+\)?$/.exec(line);
-    if (frame === null || !frame[2]?.startsWith(root) || frame[2].includes('/node_modules/')) continue;
-    return ` in ${frame[1] === undefined ? '' : `${frame[1]} `}(${frame[2].slice(root.length)}:${frame[3]})`;
+    const frame = /^\s*at (?:(.+?) \()?(?:file:\/\/)?(\/[^():]+):(\d+):(\d+)\)?$/.exec(line);
+    if (frame === null) continue;
+    const place = original(frame[2] as string, Number(frame[3]), Number(frame[4]));
+    if (!place.file.startsWith(root) || place.file.includes('/node_modules/')) continue;
+    return ` in ${frame[1] === undefined ? '' : `${frame[1]} `}(${place.file.slice(root.length)}:${place.line})`;
   }
   return '';
+}
+
+/** A bundle chunk's line and column (1-based) as the TypeScript file and line it came from; others as they are. */
+function original(file: string, line: number, column: number): { file: string; line: number } {
+  if (!/\/dist\/bundle\/[^/]+\.js$/.test(file)) return { file, line };
+  try {
+    const map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+    const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number };
+    if (entry.originalSource === undefined || entry.originalLine === undefined) return { file, line };
+    const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : resolve(dirname(file), entry.originalSource);
+    return { file: source, line: entry.originalLine + 1 };
+  } catch {
+    return { file, line };
+  }
 }
 
 function reportAndExit(error: unknown): void {

@@ -63,8 +63,8 @@ describe.skipIf(!hasScript)('npx newsletter send on a terminal', () => {
 
     const yes = await onTerminal('y', db, list);
     expect(yes.code).toBe(0);
-    // The bar redraws in place (\r, erase line): sent/total, emails/s, ETA.
-    expect(yes.output).toMatch(/\r\x1b\[K\[#+-*\] \d+\/250 · \d+ emails\/s · ETA /);
+    // The bar redraws in place (\r, erase line): sent/total, emails/s (grouped: 1,149), ETA.
+    expect(yes.output).toMatch(/\r\x1b\[K\[#+-*\] \d+\/250 · \d{1,3}(?:,\d{3})* emails\/s · ETA /);
     expect(yes.output).toMatch(/Sent 250 emails in /);
     expect(new Set(server.received.map((r) => r.to[0])).size).toBe(250);
   }, 120_000);
