@@ -1,7 +1,7 @@
+import { escapeHtml } from '../send/personalize.ts';
 import type { CampaignReport } from './campaign-report.ts';
 import { funnelChart, linksChart, PALETTE, timelineChart, type ChartSvgs } from './report-charts.ts';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const count = (n: number) => n.toLocaleString('en-US');
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const when = (iso: string | undefined) => (iso === undefined ? '—' : `${iso.slice(0, 16).replace('T', ' ')} UTC`);

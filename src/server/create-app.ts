@@ -148,7 +148,7 @@ export function createApp(options: AppOptions): Hono {
 
   if (options.adminToken !== undefined) {
     app.use('/admin/*', bodyLimit({ maxSize: BODY_LIMITS.unsubscribe, onError: tooLarge }));
-    adminRoutes(app, { store, token: options.adminToken, rateLimit: createIpRateLimit({ max: 10, windowMs: 10 * 60_000 }), now, log });
+    adminRoutes(app, { store, token: options.adminToken, rateLimit: createIpRateLimit({ max: 10, windowMs: 10 * 60_000 }), trustProxy: options.trustProxy ?? false, now, log });
   }
 
   app.get('/archive', async (c) => {

@@ -1,4 +1,4 @@
-import { maskAddress } from '../subscribers/mask-address.ts';
+import { maskAddressesIn } from '../subscribers/mask-address.ts';
 
 /**
  * The error's class, code and message for the log, with anything shaped like an address
@@ -7,6 +7,6 @@ import { maskAddress } from '../subscribers/mask-address.ts';
 export function errorName(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   const code = (error as { code?: unknown }).code;
-  const message = error.message.slice(0, 300).replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, (a) => maskAddress(a));
+  const message = maskAddressesIn(error.message.slice(0, 300));
   return `${error.name}${typeof code === 'string' ? `:${code}` : ''}: ${message}`;
 }

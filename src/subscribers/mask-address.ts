@@ -14,8 +14,9 @@ export function maskAddress(address: string): string {
 
 /**
  * Every address inside free text masked: a bounce's SMTP message (`550 5.1.1
- * <kim@example.com>: user unknown`), a link's `?email=kim%40example.com`.
+ * <kim@example.com>: user unknown`), a link's `?email=kim%40example.com`, an error's
+ * message in the server log.
  */
 export function maskAddressesIn(text: string): string {
-  return text.replace(/[^\s<>"'()[\]/?#&=:;,@%]+(?:@|%40)[^\s<>"'()[\]/?#&=:;,@%]+\.[^\s<>"'()[\]/?#&=:;,@%]+/gi, (match) => maskAddress(match.replace(/%40/i, '@')));
+  return text.replace(/[^\s<>"'()[\]/?#&=:;,@%]+(?:@|%40)[^\s<>"'()[\]/?#&=:;,@%]+/gi, (match) => maskAddress(match.replace(/%40/i, '@')));
 }

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { campaignReport } from '../../report/campaign-report.ts';
+import { campaignFigures, campaignReport } from '../../report/campaign-report.ts';
 import { reportableCampaigns } from '../../report/find-campaign.ts';
 import { reportPage } from '../../report/report-page.ts';
+import { escapeHtml } from '../../send/personalize.ts';
 import type { Store } from '../../store/open-store.ts';
+import { clientIp } from '../client-ip.ts';
 import type { IpRateLimit } from '../ip-rate-limit.ts';
 import { pageLayout } from '../page-layout.ts';
 import type { ServerLog } from '../create-app.ts';
@@ -14,8 +15,6 @@ import type { ServerLog } from '../create-app.ts';
 const COOKIE = 'newsletter_admin';
 /** A token shorter than this is refused at start (serve.ts): it would be guessable. */
 export const MIN_ADMIN_TOKEN_LENGTH = 24;
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Constant-time equality of two strings, whatever their lengths (hashed to one length first). */
 function sameSecret(given: string, expected: string): boolean {
@@ -31,8 +30,8 @@ function sameSecret(given: string, expected: string): boolean {
  * token is set: without one, every /admin path is the ordinary 404. Wrong tokens are
  * limited per IP like sign-ups; nothing here is linked from a public page.
  */
-export function adminRoutes(app: Hono, options: { store: Store; token: string; rateLimit: IpRateLimit; now: () => number; log: ServerLog }): void {
-  const { store, token, rateLimit, now, log } = options;
+export function adminRoutes(app: Hono, options: { store: Store; token: string; rateLimit: IpRateLimit; trustProxy: boolean; now: () => number; log: ServerLog }): void {
+  const { store, token, rateLimit, trustProxy, now, log } = options;
   const session = createHmac('sha256', token).update('newsletter admin session v1').digest('base64url');
 
   const authorized = (c: Context): boolean => {
@@ -58,16 +57,8 @@ ${message === undefined ? '' : `<p class="error" role="alert">${escapeHtml(messa
     return c.html(pageLayout('Newsletter admin', body, { lang: 'en' }), status);
   };
 
-  const ipOf = (c: Context) => {
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown';
-    } catch {
-      return 'unknown';
-    }
-  };
-
   app.post('/admin/login', async (c) => {
-    const limited = rateLimit.take(ipOf(c), now());
+    const limited = rateLimit.take(clientIp(c, trustProxy) ?? 'unknown', now());
     if (!limited.ok) {
       c.header('Retry-After', String(limited.retryAfterS));
       return login(c, 429, `Too many attempts: try again in ${limited.retryAfterS} s.`);
@@ -94,9 +85,8 @@ ${message === undefined ? '' : `<p class="error" role="alert">${escapeHtml(messa
 
   app.get('/admin', (c) => {
     c.header('Cache-Control', 'no-store');
-    const at = now();
     const rows = reportableCampaigns(store.db).map((campaign) => {
-      const r = campaignReport(store.db, campaign.id, at);
+      const r = campaignFigures(store.db, campaign.id);
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
       return `<tr><td><a href="/admin/campaigns/${encodeURIComponent(campaign.id)}">${escapeHtml(campaign.id)}</a><br><span class="muted">${escapeHtml(campaign.subject)}</span></td><td>${r.sent.toLocaleString('en-US')}</td><td>${pct(r.rates.delivered)}</td><td>${pct(r.rates.opened)}*</td><td>${pct(r.rates.clicked)}</td></tr>`;
     });

@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import type { ListSettings } from '../../consent/list-settings.ts';
 import { parseSignUpForm } from '../../consent/sign-up-form.ts';
@@ -7,6 +6,7 @@ import type { Store } from '../../store/open-store.ts';
 import type { ServerLog } from '../create-app.ts';
 import { errorName } from '../error-name.ts';
 import { unavailablePage } from '../error-pages.ts';
+import { clientIp } from '../client-ip.ts';
 import type { IpRateLimit } from '../ip-rate-limit.ts';
 import { maskAddress } from '../../subscribers/mask-address.ts';
 import { checkInboxPage, confirmedPage, confirmFailedPage, confirmSubscriptionPage, subscribePage, tooManySignUpsPage } from '../sign-up-pages.ts';
@@ -119,16 +119,4 @@ async function readForm(c: Context): Promise<URLSearchParams | undefined> {
     return undefined;
   }
   return undefined;
-}
-
-function clientIp(c: Context, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
-    if (forwarded !== undefined && forwarded.length > 0) return forwarded[forwarded.length - 1];
-  }
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }
