@@ -146,6 +146,27 @@ describe('RateLimiter', () => {
     expect(clock.now()).toBe(1180); // even spacing after 1080 (the second's late departure alone would allow 1140)
   });
 
+  it('places the whole first window at its answers: cold, a quick upload there proves nothing', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    const first = await limiter.acquire();
+    clock.time = 80;
+    first?.done({ uploadMs: 5 });
+    const second = await limiter.acquire(); // at 100, answered only at 950
+    expect(clock.now()).toBe(100);
+    for (let i = 0; i < 8; i++) (await limiter.acquire())?.done({ uploadMs: 5 });
+    clock.time = 950;
+    second?.done({ uploadMs: 5 });
+    (await limiter.acquire())?.done({ uploadMs: 5 });
+    expect(clock.now()).toBe(1080); // a window after the first's answer
+    await limiter.acquire();
+    // The second counts at 950 (its answer), not at 100 (its start plus a quick upload): the
+    // window up to 1200 holds it, the 4th to the 11th and this one, so this waits for the 3rd
+    // (200) to leave. Placed at 100, the window would have had room at 1100, and the even
+    // spacing would have let it go at 1180.
+    expect(clock.now()).toBe(1200);
+  });
+
   it('makes up for a timer that fired late (a busy event loop) instead of pushing every later start back', async () => {
     const clock = virtualClock();
     let sleeps = 0;
