@@ -1,6 +1,6 @@
 import { createJournal, journalCampaignId } from '../store/journal.ts';
 import type { Store } from '../store/open-store.ts';
-import { isSuppressed } from '../store/suppressions.ts';
+import { suppressionSnapshot } from '../store/suppressions.ts';
 import type { Recipient } from '../subscribers/schema.ts';
 import type { Transport } from '../transport/transport.ts';
 
@@ -69,12 +69,13 @@ export async function planCampaign(input: {
     firstAttemptAt: record?.firstAttemptAt,
     resuming: record !== undefined,
   };
+  const suppressed = suppressionSnapshot(input.store);
   for await (const r of input.recipients) {
     plan.recipients++;
     const state = record === undefined ? undefined : journal.recipientState(campaign, r.email);
     if (state === 'sent') plan.alreadySent++;
     else if (state === 'queued') continue; // counted with its open batch
-    else if (isSuppressed(input.store, r.email)) plan.suppressed++;
+    else if (suppressed(r.email)) plan.suppressed++;
     else plan.toSend++;
   }
   return plan;

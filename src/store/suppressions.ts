@@ -42,6 +42,28 @@ export function isSuppressed(store: Store, address: string): boolean {
   return statements(store).get.get(lower, addressHash(lower)) !== undefined;
 }
 
+/** Above this many suppressed and erased addresses together, `suppressionSnapshot` asks the table row by row. */
+const SNAPSHOT_MAX = 200_000;
+
+/**
+ * `isSuppressed` for a pass over a whole list, against the table as it is now: read into
+ * memory once when it is not too large (up to 200,000 addresses, ~20 MB), so each row costs
+ * a Set lookup instead of a query and a sha256 (8.5 µs a row: 170 ms of a 20,000-row plan
+ * before the first request). The hash is computed only when some address was erased.
+ * For what is decided once for the pass (the plan); the send itself asks `isSuppressed`
+ * per batch, so an unsubscribe during the send still counts.
+ */
+export function suppressionSnapshot(store: Store, options: { maxInMemory?: number } = {}): (address: string) => boolean {
+  const count = store.db.prepare('SELECT (SELECT count(*) FROM suppressions) + (SELECT count(*) FROM erasures)').pluck().get() as number;
+  if (count > (options.maxInMemory ?? SNAPSHOT_MAX)) return (address) => isSuppressed(store, address);
+  const addresses = new Set(store.db.prepare('SELECT address FROM suppressions').pluck().all() as string[]);
+  const erased = new Set(store.db.prepare('SELECT address_hash FROM erasures').pluck().all() as string[]);
+  return (address) => {
+    const lower = address.toLowerCase();
+    return addresses.has(lower) || (erased.size > 0 && erased.has(addressHash(lower)));
+  };
+}
+
 /** What an erased address leaves behind: sha256 of the lower-cased address, hex. */
 export function addressHash(address: string): string {
   return createHash('sha256').update(address.toLowerCase(), 'utf8').digest('hex');

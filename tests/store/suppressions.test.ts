@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
-import { countSuppressions, isSuppressed, listSuppressions, removeSuppression, suppress } from '../../src/store/suppressions.ts';
+import { eraseSubscriber } from '../../src/subscribers/erase-subscriber.ts';
+import { countSuppressions, isSuppressed, listSuppressions, removeSuppression, suppress, suppressionSnapshot } from '../../src/store/suppressions.ts';
 
 const T0 = Date.parse('2025-07-08T00:00:00Z');
 
@@ -23,6 +24,22 @@ describe('suppressions', () => {
     expect(removeSuppression(store, 'BOB@example.com')).toBe(true);
     expect(removeSuppression(store, 'bob@example.com')).toBe(false);
     expect(isSuppressed(store, 'bob@example.com')).toBe(false);
+    store.close();
+  });
+
+  it('answers a whole pass from a snapshot as isSuppressed does: any case, erased addresses by their hash; row by row above its size', () => {
+    const store = openStore(':memory:');
+    suppress(store, { address: 'Ann@Example.com', reason: 'bounced', source: 'webhook', at: T0 });
+    eraseSubscriber(store, 'gone@example.com', T0);
+    const addresses = ['ann@example.com', 'ANN@example.COM', 'Gone@Example.com', 'bob@example.com'];
+    const expected = [true, true, true, false];
+    expect(addresses.map((a) => isSuppressed(store, a))).toEqual(expected);
+    expect(addresses.map(suppressionSnapshot(store))).toEqual(expected);
+    expect(addresses.map(suppressionSnapshot(store, { maxInMemory: 1 }))).toEqual(expected);
+    // A snapshot: what is suppressed after it is taken is the live check's to see.
+    const before = suppressionSnapshot(store);
+    suppress(store, { address: 'bob@example.com', reason: 'manual', source: 'cli', at: T0 });
+    expect([before('bob@example.com'), suppressionSnapshot(store)('bob@example.com')]).toEqual([false, true]);
     store.close();
   });
 
