@@ -54,6 +54,13 @@ if (esbuild !== undefined) {
     sourcemap: true,
     tsconfig: 'tsconfig.json',
     external: ['better-sqlite3', 'mjml', 'playwright-core', 'vite', '@jsx-email/doiuse-email', 'axe-core'],
+    // React's production build: without this the bundle carries (and, NODE_ENV being unset,
+    // runs) React's development build too, 1.6 MB more to parse at every start.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // React's renderer for edge runtimes, the same Fizz renderer and the same HTML, but
+    // without the node build's AsyncLocalStorage: its first use turns on Node's promise
+    // hooks for the rest of the process, a cost on every promise of the send.
+    alias: { 'react-dom/server': 'react-dom/server.edge' },
     // CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __newsletterRequire } from 'node:module'; const require = __newsletterRequire(import.meta.url);" },
     logLevel: 'warning',
