@@ -1,5 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../send/backoff.ts';
+import { systemClock } from '../send/clock.ts';
+import { RateLimiter } from '../send/rate-limiter.ts';
 import type { Store } from '../store/open-store.ts';
 import { TransportError, type Transport } from '../transport/transport.ts';
 import { noticeMessage, type NoticeContext } from './notice-message.ts';
@@ -11,11 +12,14 @@ export interface DispatchOptions {
   context: NoticeContext;
   now: () => number;
   /**
-   * Least time between two calls. Resend's limit is per team and shared with every send
-   * (5 requests/s by default): notices go one a request and leave the rest to campaigns.
-   * @default 250 (4/s) through Resend, 0 for the outbox
+   * Paces the calls. Resend's limit is per team and shared with every send (5 requests/s by
+   * default, 2 for older teams): through Resend, by default, notices go one a request at half
+   * the limit its answers announce (`ratelimit-limit`; the first call alone until its answer
+   * says it) and leave the other half to campaigns, holding off when an answer says the
+   * window is full (`createNoticePace`). `serve` keeps one for its lifetime, so the limit is
+   * learned once. The outbox is not paced.
    */
-  minIntervalMs?: number;
+  pace?: RateLimiter;
   /** Send every owed notice now, even those waiting for a retry time (a person asked). @default false */
   all?: boolean;
   /** Stop after this many notices (the rest stay owed). @default Infinity */
@@ -26,6 +30,11 @@ export interface DispatchOptions {
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
   onResult?: (row: NoticeRow, result: { ok: true; id: string } | { ok: false; error: string; retryAt: number | undefined }) => void;
+}
+
+/** The pace of notices through Resend: half the team's limit, learned from its answers (1/s until an answer says). */
+export function createNoticePace(): RateLimiter {
+  return new RateLimiter({ ratePerSecond: 'auto', share: 0.5, fallbackRate: 1, marginMs: 25, clock: systemClock });
 }
 
 export interface DispatchReport {
@@ -44,13 +53,12 @@ export interface DispatchReport {
  */
 export async function dispatchNotices(options: DispatchOptions): Promise<DispatchReport> {
   const { store, transport, context, now } = options;
-  const minInterval = options.minIntervalMs ?? (transport.name === 'resend' ? 250 : 0);
+  const pace = options.pace ?? (transport.name === 'resend' ? createNoticePace() : undefined);
   const backoff = options.backoff ?? { baseMs: 30_000, maxMs: 3_600_000 };
   const random = options.random ?? Math.random;
   const limit = options.limit ?? Infinity;
   const report: DispatchReport = { sent: 0, failed: 0, retrying: 0 };
   const tried = new Set<string>();
-  let lastCall = -Infinity;
   while (report.sent + report.failed + report.retrying < limit) {
     if (options.signal?.aborted) break;
     const batch = owedNotices(store, { readyAt: options.all === true ? Date.parse('9999-12-31') : now(), limit: 100 }).filter((r) => !tried.has(r.id));
@@ -58,15 +66,16 @@ export async function dispatchNotices(options: DispatchOptions): Promise<Dispatc
     for (const row of batch) {
       if (options.signal?.aborted || report.sent + report.failed + report.retrying >= limit) break;
       tried.add(row.id);
-      const wait = lastCall + minInterval - performance.now();
-      if (wait > 0) await sleep(wait);
-      lastCall = performance.now();
       const message = await noticeMessage(row, context);
+      // The slot before the attempt is journaled: a stop while waiting for it leaves the notice as it was.
+      const slot = await pace?.acquire(options.signal);
+      if (pace !== undefined && slot === undefined) break;
       markNoticeAttempt(store, row.id);
       try {
         // No signal: stopping waits for this call (the transport has its own timeout),
         // so a notice is never left in flight by a graceful stop.
         const result = await transport.sendBatch([message], { idempotencyKey: noticeIdempotencyKey(row.id) });
+        slot?.done(result);
         const outcome = result.outcomes[0];
         if (outcome?.ok) {
           markNoticeSent(store, row.id, outcome.id, now());
@@ -79,6 +88,10 @@ export async function dispatchNotices(options: DispatchOptions): Promise<Dispatc
           options.onResult?.(row, { ok: false, error, retryAt: undefined });
         }
       } catch (error) {
+        if (error instanceof TransportError) {
+          slot?.done(error.rateLimit === undefined ? undefined : { rateLimit: error.rateLimit });
+          if (error.retryAfterMs !== undefined) pace?.blockUntil(systemClock.now() + error.retryAfterMs);
+        } else slot?.done();
         const retryable = !(error instanceof TransportError) || error.retryable;
         const text = error instanceof Error ? error.message : String(error);
         const retryAt = retryable

@@ -1,4 +1,4 @@
-import { dispatchNotices, type DispatchOptions } from './dispatch-notices.ts';
+import { createNoticePace, dispatchNotices, type DispatchOptions } from './dispatch-notices.ts';
 import { summarizeNotices } from './notices.ts';
 
 export interface NoticeLoop {
@@ -21,6 +21,9 @@ export function startNoticeLoop(
   let running: Promise<void> | undefined;
   let again = false;
   let lastWarning = -Infinity;
+  // One pace for the server's lifetime: the team's limit is learned once, and notices sent
+  // by one run count in the window of the next.
+  const pace = options.pace ?? (options.transport.name === 'resend' ? createNoticePace() : undefined);
 
   const run = (): void => {
     if (controller.signal.aborted) return;
@@ -34,6 +37,7 @@ export function startNoticeLoop(
         try {
           const report = await dispatchNotices({
             ...options,
+            ...(pace === undefined ? {} : { pace }),
             signal: controller.signal,
             onResult: (row, result) => {
               options.log(

@@ -15,6 +15,12 @@ export interface RateLimiterOptions {
    */
   fallbackRate?: number;
   /**
+   * In `'auto'` mode, the part of the provider's limit to use (0 < share ≤ 1): a sender that
+   * shares the team's limit with others, such as `serve`'s notices beside a campaign, takes
+   * only its part. @default 1
+   */
+  share?: number;
+  /**
    * Added to the 1 s window, for the jitter that latency tracking (below) cannot see.
    * @default 0
    */
@@ -99,6 +105,7 @@ export class RateLimiter {
   #auto: boolean;
   #source: RateSource;
   #fallbackRate: number;
+  #share: number;
   /** Woken when an answer comes in (in auto mode, the first one sets the rate). */
   #onAnswer: (() => void)[] = [];
   #marginMs: number;
@@ -113,7 +120,9 @@ export class RateLimiter {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RateLimiterOptions) {
-    const { ratePerSecond, marginMs = 0, fallbackRate = 2 } = options;
+    const { ratePerSecond, marginMs = 0, fallbackRate = 2, share = 1 } = options;
+    if (!(share > 0 && share <= 1)) throw new RangeError(`Expected \`share\` to be a number above 0 and at most 1, got \`${String(share)}\``);
+    this.#share = share;
     const positive = (n: unknown) => typeof n === 'number' && n > 0 && Number.isFinite(n);
     if (ratePerSecond !== 'auto' && !positive(ratePerSecond)) {
       throw new RangeError(`Expected \`ratePerSecond\` to be a number above 0 or 'auto', got \`${String(ratePerSecond)}\``);
@@ -306,7 +315,7 @@ export class RateLimiter {
     const limit = rateLimit?.limit !== undefined && rateLimit.limit >= 1 ? rateLimit.limit : undefined;
     if (this.#auto && limit !== undefined) {
       // 'auto': the provider's word, up or down (a team's limit can be raised mid-send).
-      this.#rate = limit;
+      this.#rate = limit * this.#share;
       this.#source = 'ratelimit-limit';
     } else if (this.#source === 'learning') {
       // An answer without the header: no word to wait for, so the safe fallback.

@@ -39,7 +39,7 @@ export async function startListServer(options: { transport?: Transport; app?: Pa
   const transport = options.transport ?? createOutboxTransport({ dir: outbox, now: () => new Date(clock.now) });
   const log = (entry: LogEvent) => logs.push(entry);
   const publicUrl = 'http://127.0.0.1:8787';
-  const notices = startNoticeLoop({ store, transport, context: { settings, publicUrl, secret: SECRET }, now: () => clock.now, log, minIntervalMs: 0 });
+  const notices = startNoticeLoop({ store, transport, context: { settings, publicUrl, secret: SECRET }, now: () => clock.now, log });
   const app = createApp({
     store,
     secret: SECRET,

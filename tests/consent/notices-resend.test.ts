@@ -67,6 +67,28 @@ describe('the list’s emails through the real resend SDK against the local Rese
     }
   });
 
+  test('notices take half the team’s limit, learned from its answers: on a 2/s team one a second, and no 429', async () => {
+    resend = await startResendServer({ ratePerSecond: 2 });
+    const store = openStore(':memory:');
+    const settings = await loadListSettings('content/list.yaml');
+    const context = { settings, publicUrl: 'https://news.example.com', secret: SECRET };
+    const transport = createResendTransport({ apiKey: 're_test_list', baseUrl: resend.url, timeoutMs: 5000 });
+    try {
+      const payload = { senderName: '메이아이', senderUrl: 'https://may-i.io', senderEmail: 'contact@may-i.io', date: '2025년 7월 8일' };
+      for (let i = 0; i < 4; i++) enqueueNotice(store, { kind: 'refusal-result', email: `reader${i}@example.com`, eventAt: T0 + i, payload }, T0);
+      const report = await dispatchNotices({ store, transport, context, now: () => T0 });
+      expect(report).toEqual({ sent: 4, failed: 0, retrying: 0 });
+      expect(resend.requests.filter((q) => q.status === 429)).toEqual([]);
+      // The first alone; then 1/s (half of 2, plus the 25 ms margin): a 4/s pace would have
+      // been refused here, and would leave a campaign nothing.
+      const times = resend.requests.map((q) => q.time);
+      for (let i = 2; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(990);
+    } finally {
+      await transport.close();
+      store.close();
+    }
+  });
+
   test('a 500 is retried later; a refused address fails for good and is shown as owed', async () => {
     resend = await startResendServer({ faults: { rejectAddress: (to) => (to.includes('bounce') ? 'Invalid `to` field.' : undefined) } });
     const store = openStore(':memory:');

@@ -53,6 +53,18 @@ describe("RateLimiter 'auto'", () => {
     }
   });
 
+  it('takes only its share of the announced limit (notices beside a campaign)', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 'auto', share: 0.5, clock });
+    (await limiter.acquire())?.done({ rateLimit: { limit: 2, remaining: 1 } });
+    expect([limiter.ratePerSecond, limiter.source]).toEqual([1, 'ratelimit-limit']);
+    // One a second (plus nothing: no margin here), not two.
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(clock.now()).toBe(2000);
+    expect(() => new RateLimiter({ ratePerSecond: 'auto', share: 0, clock })).toThrowError('Expected `share` to be a number above 0 and at most 1, got `0`');
+  });
+
   it('falls back to the safe rate when an answer says no limit', async () => {
     const clock = virtualClock();
     const limiter = new RateLimiter({ ratePerSecond: 'auto', fallbackRate: 2, clock });
