@@ -35,6 +35,19 @@ if (result.status !== 0 || !existsSync(new URL('../dist/scripts/newsletter.js', 
 // axe-core, Vite). Source maps beside each chunk: the one-line error names the TypeScript
 // file and line (scripts/newsletter.ts reads them only then). Without esbuild (a
 // production install), dist/scripts/ alone serves.
+// zod re-exports all of its ~50 locales as `z.locales` (370 KB of the bundle, on every
+// command's path); its messages are English by default and nothing here asks for another.
+// In the bundle `z.locales` holds English alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path) }));
+  },
+};
+
 let esbuild;
 try {
   esbuild = await import('esbuild');
@@ -61,6 +74,7 @@ if (esbuild !== undefined) {
     // without the node build's AsyncLocalStorage: its first use turns on Node's promise
     // hooks for the rest of the process, a cost on every promise of the send.
     alias: { 'react-dom/server': 'react-dom/server.edge' },
+    plugins: [zodEnglishOnly],
     // CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __newsletterRequire } from 'node:module'; const require = __newsletterRequire(import.meta.url);" },
     logLevel: 'warning',

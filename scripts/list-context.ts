@@ -30,7 +30,7 @@ export async function openListContext(config: Config): Promise<ListContext> {
     );
   }
   const outboxDir = resend ? undefined : join(config.outboxDir, 'notices');
-  const transport = createTransport(resend ? 'resend' : 'outbox', config, outboxDir ?? '');
+  const transport = await createTransport(resend ? 'resend' : 'outbox', config, outboxDir ?? '');
   return {
     settings,
     transport,

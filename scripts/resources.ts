@@ -1,6 +1,5 @@
 import type { Config } from '../src/config.ts';
 import { openStore, type Store } from '../src/store/open-store.ts';
-import { createOutboxTransport } from '../src/transport/outbox.ts';
 import { createResendTransport } from '../src/transport/resend.ts';
 import type { Transport } from '../src/transport/transport.ts';
 
@@ -16,9 +15,13 @@ export async function withStore(file: string, job: (store: Store) => Promise<num
   }
 }
 
-/** Resend with the configured key, base URL and timeout; or the outbox writing to `outboxDir`. */
-export function createTransport(name: 'resend' | 'outbox', config: Config, outboxDir: string): Transport {
-  if (name === 'outbox') return createOutboxTransport({ dir: outboxDir });
+/**
+ * Resend with the configured key, base URL and timeout; or the outbox writing to `outboxDir`.
+ * The outbox is loaded only when it is the transport: it brings nodemailer's MIME composer
+ * (230 KB of the bundle), which a send through Resend never uses.
+ */
+export async function createTransport(name: 'resend' | 'outbox', config: Config, outboxDir: string): Promise<Transport> {
+  if (name === 'outbox') return (await import('../src/transport/outbox.ts')).createOutboxTransport({ dir: outboxDir });
   return createResendTransport({
     apiKey: config.resendApiKey as string,
     ...(config.resendBaseUrl === undefined ? {} : { baseUrl: config.resendBaseUrl }),

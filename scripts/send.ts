@@ -173,7 +173,7 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     const hold = dryRun || testAddresses !== undefined ? undefined : holdCampaign({ store, campaign: journalCampaignId(edition.slug, transportName), holder: thisProcess(), clock: systemClock, heartbeatMs: config.leaseHeartbeatMs, staleMs: config.leaseStaleMs });
     if (hold?.tookOver !== undefined) say(hold.tookOver);
     const heldAt = systemClock.now();
-    const transport = createTransport(transportName, config, outboxDir);
+    const transport = await createTransport(transportName, config, outboxDir);
     try {
       // --- The plan: a first pass over the list, nothing sent --------------------------
       // The stored list, or a CSV gated for consent, or the test addresses.
