@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { resolveConfig } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
 import { buildEdition } from '../src/render/build-edition.ts';
+import { rememberRender } from '../src/render/render-cache.ts';
 import { engineFlag, parseFlags, type Command } from './cli.ts';
 
 export const command: Command = {
@@ -39,6 +40,8 @@ Options:
     // configured; until then the publisher's site (a local http address has no place in it).
     const { publicUrl } = resolveConfig(process.env);
     const built = await buildEdition(edition, { webUrl: publicUrl && `${publicUrl}/archive/${edition.slug}` });
+    // A `send` of this edition, with these templates, then starts from this render (src/render/render-cache.ts).
+    rememberRender(edition, edition.engine, built.email);
     const renderMs = performance.now() - started;
     const dir = join(values.out ?? 'out', edition.slug);
     await mkdir(dir, { recursive: true });

@@ -9,7 +9,7 @@ import { sendVerdict } from '../src/check/send-verdict.ts';
 import { resolveConfig, type Config } from '../src/config.ts';
 import { loadEdition } from '../src/content/load-edition.ts';
 import { NewsletterError } from '../src/errors.ts';
-import { renderEmail } from '../src/render/render-email.ts';
+import { renderEmailCached } from '../src/render/render-cache.ts';
 import { systemClock } from '../src/send/clock.ts';
 import { describeRate, formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
 import { createPersonalizer } from '../src/send/personalize.ts';
@@ -117,7 +117,9 @@ paused or stopped: the report says which); 130 after Ctrl-C; 2 for bad flags.`,
     // --- The edition, rendered once ---------------------------------------------------
     const loaded = await loadEdition(file);
     const edition = engine ? { ...loaded, engine } : loaded;
-    const email = await renderEmail(edition);
+    // From the cache when `build` (or an earlier send) rendered this edition with the same
+    // templates: then React and MJML are not even loaded.
+    const { email } = await renderEmailCached(edition);
     const identity = sampleIdentity(edition, {
       publicUrl: config.publicUrl ?? config.devPublicUrl,
       secret: config.secret ?? config.devSecret,
