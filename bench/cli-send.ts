@@ -7,7 +7,11 @@
  * as the CLI does. Goal (issue 17): emails/s over the ceiling (the limit × 100 emails a
  * batch) ≥ 0.90 at 5,000 and ≥ 0.95 at 20,000, no 429; `--help` < 0.15 s.
  *
- *   npx tsx bench/cli-send.ts [--runs 1] [--sizes 5000,20000] [--rates 10,5] [--from-sources]
+ *   npx tsx bench/cli-send.ts [--runs 1] [--sizes 5000,20000] [--rates 10,5] [--from-sources] [--cold-render]
+ *
+ * First it builds the edition, as a user does before sending (`npm start` too), which leaves
+ * its rendered email in the render cache (src/render/render-cache.ts), so each send starts
+ * from it. `--cold-render` empties the cache before every send instead: rendered afresh.
  *
  * `firstRequestMs`: from the spawn to the server's first request. `startup.helpS`: the
  * median of 5 `node bin/newsletter.js --help`. Run it after `npm run build`: without a
@@ -24,7 +28,9 @@ import { benchEdition } from './_edition.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/newsletter.js');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' }, 'from-sources': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' }, 'from-sources': { type: 'boolean', default: false }, 'cold-render': { type: 'boolean', default: false } } });
+const COLD_RENDER = values['cold-render'] === true;
+const RENDER_CACHE = join(ROOT, 'node_modules/.cache/newsletter/render');
 // --from-sources: the command as it started before the build step (TypeScript through tsx), for a side-by-side figure.
 const FROM_SOURCES = values['from-sources'] === true;
 
@@ -44,6 +50,8 @@ console.log(JSON.stringify({ bench: 'cli-send', startup: { helpS: Number(median(
 
 const work = mkdtempSync(join(tmpdir(), 'bench-cli-send-'));
 const EDITION = benchEdition(work);
+const built = spawnSync(process.execPath, [BIN, 'build', EDITION, '--out', join(work, 'out')], { cwd: work, stdio: 'ignore' });
+if (built.status !== 0) throw new Error(`build of the bench edition exited ${String(built.status)}`);
 try {
   for (let run = 0; run < Number(values.runs); run++) {
     for (const size of values.sizes.split(',').map(Number)) {
@@ -54,6 +62,7 @@ try {
       for (const rate of values.rates.split(',').map(Number)) {
         const server = await forkResendServer({ ratePerSecond: rate, warm: true });
         const db = join(work, `run-${run}-${size}-${rate}.db`);
+        if (COLD_RENDER) rmSync(RENDER_CACHE, { recursive: true, force: true });
         const started = performance.now();
         const child = spawn(process.execPath, [BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--consent-source', 'bench: generated list', '--yes', '--json'], {
           cwd: work,
@@ -86,6 +95,7 @@ try {
             bench: 'cli-send',
             run: run + 1,
             fromDist: fromDist && !FROM_SOURCES,
+            renderCache: COLD_RENDER ? 'cold' : 'warm',
             recipients: size,
             serverRate: rate,
             everyRecipientOnce: stats.received === size && stats.distinct === size,
