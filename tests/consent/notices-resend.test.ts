@@ -17,6 +17,15 @@ afterEach(async () => {
   resend = undefined;
 });
 
+/** A journal in memory, the sample list's settings, and the Resend transport to `server`. */
+async function noticeSetup(server: ResendServer) {
+  const store = openStore(':memory:');
+  const settings = await loadListSettings('content/list.yaml');
+  const context = { settings, publicUrl: 'https://news.example.com', secret: SECRET };
+  const transport = createResendTransport({ apiKey: 're_test_list', baseUrl: server.url, timeoutMs: 5000 });
+  return { store, context, transport };
+}
+
 describe('the list’s emails through the real resend SDK against the local Resend server', () => {
   test('sign-up, confirmation and the 수신동의 notice arrive as valid Resend requests', async () => {
     resend = await startResendServer();
@@ -43,10 +52,7 @@ describe('the list’s emails through the real resend SDK against the local Rese
 
   test('a notice left in flight by a crash goes again under its key: Resend answers, nobody gets two', async () => {
     resend = await startResendServer();
-    const store = openStore(':memory:');
-    const settings = await loadListSettings('content/list.yaml');
-    const context = { settings, publicUrl: 'https://news.example.com', secret: SECRET };
-    const transport = createResendTransport({ apiKey: 're_test_list', baseUrl: resend.url, timeoutMs: 5000 });
+    const { store, context, transport } = await noticeSetup(resend);
     try {
       const { id } = enqueueNotice(store, { kind: 'refusal-result', email: 'choi@example.net', eventAt: T0, payload: { senderName: '메이아이 (MAY-I)', senderUrl: 'https://may-i.io', senderEmail: 'contact@may-i.io', date: '2025년 7월 8일' } }, T0);
       // The "crashed" run: the attempt journaled, the call made, the outcome never recorded.
@@ -69,10 +75,7 @@ describe('the list’s emails through the real resend SDK against the local Rese
 
   test('notices take half the team’s limit, learned from its answers: on a 2/s team one a second, and no 429', async () => {
     resend = await startResendServer({ ratePerSecond: 2 });
-    const store = openStore(':memory:');
-    const settings = await loadListSettings('content/list.yaml');
-    const context = { settings, publicUrl: 'https://news.example.com', secret: SECRET };
-    const transport = createResendTransport({ apiKey: 're_test_list', baseUrl: resend.url, timeoutMs: 5000 });
+    const { store, context, transport } = await noticeSetup(resend);
     try {
       const payload = { senderName: '메이아이', senderUrl: 'https://may-i.io', senderEmail: 'contact@may-i.io', date: '2025년 7월 8일' };
       for (let i = 0; i < 4; i++) enqueueNotice(store, { kind: 'refusal-result', email: `reader${i}@example.com`, eventAt: T0 + i, payload }, T0);
@@ -91,10 +94,7 @@ describe('the list’s emails through the real resend SDK against the local Rese
 
   test('a 500 is retried later; a refused address fails for good and is shown as owed', async () => {
     resend = await startResendServer({ faults: { rejectAddress: (to) => (to.includes('bounce') ? 'Invalid `to` field.' : undefined) } });
-    const store = openStore(':memory:');
-    const settings = await loadListSettings('content/list.yaml');
-    const context = { settings, publicUrl: 'https://news.example.com', secret: SECRET };
-    const transport = createResendTransport({ apiKey: 're_test_list', baseUrl: resend.url, timeoutMs: 5000 });
+    const { store, context, transport } = await noticeSetup(resend);
     try {
       const payload = { senderName: '메이아이', senderUrl: 'https://may-i.io', senderEmail: 'contact@may-i.io', date: '2025년 7월 8일' };
       const good = enqueueNotice(store, { kind: 'refusal-result', email: 'ok@example.com', eventAt: T0, payload }, T0).id;
