@@ -1,12 +1,10 @@
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Resend } from 'resend';
 import { broadcastCampaignId } from '../src/broadcast/broadcast-steps.ts';
 import { cancelBroadcast } from '../src/broadcast/cancel-broadcast.ts';
 import { formatBroadcastOutcome, formatBroadcastPlan, formatImportProgress } from '../src/broadcast/format-broadcast.ts';
-import { runBroadcast, type BroadcastPlan } from '../src/broadcast/run-broadcast.ts';
+import { runBroadcast } from '../src/broadcast/run-broadcast.ts';
 import type { Config } from '../src/config.ts';
-import { NewsletterError } from '../src/errors.ts';
 import type { Email } from '../src/render/email.ts';
 import { openCampaignList } from '../src/send/campaign-list.ts';
 import { systemClock } from '../src/send/clock.ts';
@@ -15,6 +13,7 @@ import { openStore } from '../src/store/open-store.ts';
 import type { Recipient } from '../src/subscribers/schema.ts';
 import type { Message } from '../src/transport/transport.ts';
 import { thisProcess } from './cli.ts';
+import { confirm } from './send-options.ts';
 
 /** `send --transport broadcast`: the edition is checked and rendered by send.ts; this hands it to Resend. */
 export interface SendBroadcastInput {
@@ -101,7 +100,7 @@ export async function sendBroadcast(input: SendBroadcastInput): Promise<number> 
       confirm: async (plan) => {
         const summary = list.summary();
         if (!json) for (const line of formatBroadcastPlan({ slug: input.slug, subject: input.subject, plan, warnings: [...input.warnings, ...summary.warnings], ...(summary.list === undefined ? {} : { list: summary.list }), scheduledAt: input.scheduledAt })) say(line);
-        if (!input.yes) await confirm(plan);
+        if (!input.yes) await confirm(`Hand ${plan.contacts.toLocaleString('en-US')} contacts to Resend as a broadcast and send it now? [y/N] `, 'a broadcast');
       },
       onImport(progress) {
         if (progressOnTty) {
@@ -135,19 +134,3 @@ export async function sendBroadcast(input: SendBroadcastInput): Promise<number> 
   }
 }
 
-async function confirm(plan: BroadcastPlan): Promise<void> {
-  const question = `Hand ${plan.contacts.toLocaleString('en-US')} contacts to Resend as a broadcast and send it now? [y/N] `;
-  if (process.stdin.isTTY !== true) {
-    throw new NewsletterError(
-      'needs-confirmation',
-      'Not sending: a broadcast through Resend needs confirmation, and there is no terminal to ask in. Check the plan above, then run the same command with --yes.',
-    );
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = (await rl.question(question)).trim().toLowerCase();
-    if (answer !== 'y' && answer !== 'yes') throw new NewsletterError('not-confirmed', 'Not sent: not confirmed. Nothing was sent.');
-  } finally {
-    rl.close();
-  }
-}

@@ -2,7 +2,6 @@ import { createInterface } from 'node:readline/promises';
 import type { Config } from '../src/config.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { systemClock } from '../src/send/clock.ts';
-import type { CampaignPlan } from '../src/send/plan-campaign.ts';
 import { recipientSchema, type Recipient } from '../src/subscribers/schema.ts';
 
 /** `send`'s help and flags, read and checked, its preconditions, and its confirmation prompt (the command itself: send.ts). */
@@ -112,12 +111,12 @@ export function transportDirName(slug: string, test: boolean): string {
   return test ? `${slug}-test` : slug;
 }
 
-export async function confirm(plan: CampaignPlan): Promise<void> {
-  const question = `Send ${plan.toSend.toLocaleString('en-US')} emails through Resend now? [y/N] `;
+/** Asks `question` on the terminal; anything but y/yes, or no terminal, refuses. `what`: "a send", "a broadcast". */
+export async function confirm(question: string, what: string): Promise<void> {
   if (process.stdin.isTTY !== true) {
     throw new NewsletterError(
       'needs-confirmation',
-      `Not sending: a send through Resend needs confirmation, and there is no terminal to ask in. Check the plan above, then run the same command with --yes.`,
+      `Not sending: ${what} through Resend needs confirmation, and there is no terminal to ask in. Check the plan above, then run the same command with --yes.`,
     );
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });

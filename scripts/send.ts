@@ -168,7 +168,7 @@ export const command: Command = {
 
       // --- Confirmation: only a real send through Resend asks ---------------------------
       if (transportName === 'resend' && !dryRun && testAddresses === undefined && values.yes !== true) {
-        await confirm(plan);
+        await confirm(`Send ${plan.toSend.toLocaleString('en-US')} emails through Resend now? [y/N] `, 'a send');
       }
 
       // --- The send -----------------------------------------------------------------------
