@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnNode } from '../tests/support/spawn-node.ts';
 
 /**
  * Preloaded into a benchmark's child (`--import MAX_RSS_HOOK`): on exit, the process's
@@ -26,16 +25,7 @@ export async function runCli(args: string[], options: { cwd: string; env: Record
   const rssFile = join(options.cwd, `rss-${Math.random().toString(36).slice(2)}`);
   const startedAt = Date.now();
   const t = performance.now();
-  const child = spawn(process.execPath, ['--import', MAX_RSS_HOOK, bin, ...args], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', BENCH_MAX_RSS_FILE: rssFile, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const [code] = await once(child, 'exit');
+  const { stdout, stderr, code } = await spawnNode(['--import', MAX_RSS_HOOK, bin, ...args], { cwd: options.cwd, env: { BENCH_MAX_RSS_FILE: rssFile, ...options.env } }).exited;
   const wallMs = performance.now() - t;
   if (code !== 0) throw new Error(`newsletter ${args[0] ?? ''} exited ${String(code)}: ${stderr.slice(-2000)}`);
   return { wallMs, startedAt, maxRssMb: Math.round(Number(readFileSync(rssFile, 'utf8')) / 1024), stdout };

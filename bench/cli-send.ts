@@ -17,13 +17,13 @@
  * median of 5 `node bin/newsletter.js --help`. Run it after `npm run build`: without a
  * fresh dist/ the command starts from the TypeScript through tsx (`fromDist` says which).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { forkResendServer } from '../tests/support/fork-resend-server.ts';
+import { spawnNode } from '../tests/support/spawn-node.ts';
 import { benchEdition } from './_edition.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -64,10 +64,9 @@ try {
         const db = join(work, `run-${run}-${size}-${rate}.db`);
         if (COLD_RENDER) rmSync(RENDER_CACHE, { recursive: true, force: true });
         const started = performance.now();
-        const child = spawn(process.execPath, [BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--consent-source', 'bench: generated list', '--yes', '--json'], {
+        const { exited } = spawnNode([BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--consent-source', 'bench: generated list', '--yes', '--json'], {
           cwd: work,
           env: {
-            PATH: process.env.PATH ?? '',
             RESEND_API_KEY: 're_bench_cli',
             RESEND_BASE_URL: server.url,
             NEWSLETTER_SECRET: 'bench-secret-0123456789abcdef',
@@ -75,14 +74,9 @@ try {
             NEWSLETTER_DB: db,
             ...(FROM_SOURCES ? { NEWSLETTER_FROM_SOURCES: '1' } : {}),
           },
-          stdio: ['ignore', 'pipe', 'pipe'],
         });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         const startedAtEpoch = Date.now() - (performance.now() - started);
-        const [code] = await once(child, 'exit');
+        const { code, stdout, stderr } = await exited;
         const wallMs = performance.now() - started;
         const stats = await server.stats();
         const requests = await server.requests();

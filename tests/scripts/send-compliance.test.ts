@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startResendServer, type ResendServer } from '../support/resend-server.ts';
+import { spawnNode } from '../support/spawn-node.ts';
 
 // `newsletter send` refuses what the ad-mail law forbids (an advertisement without its
 // sender's phone or address only through Resend), gives no night-time warning for email
@@ -36,10 +35,9 @@ function write(name: string, text: string): string {
 }
 
 async function send(args: string[], db: string) {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, 'send', ...args, '--yes'], {
+  const { exited } = spawnNode(['--import', TSX, CLI, 'send', ...args, '--yes'], {
     cwd: dir,
     env: {
-      PATH: process.env.PATH ?? '',
       TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
       RESEND_API_KEY: 're_compliance_test',
       RESEND_BASE_URL: server.url,
@@ -47,14 +45,9 @@ async function send(args: string[], db: string) {
       NEWSLETTER_PUBLIC_URL: 'https://news.example.com',
       NEWSLETTER_DB: db,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const [code] = await once(child, 'exit');
-  return { code: code as number, stdout, stderr };
+  const run = await exited;
+  return { ...run, code: run.code as number };
 }
 
 describe('newsletter send and the ad-mail rules', () => {

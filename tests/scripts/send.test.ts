@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { suppress } from '../../src/store/suppressions.ts';
 import { ensureWebhookTables } from '../../src/webhooks/index.ts';
 import { startResendServer, type ResendServer } from '../support/resend-server.ts';
+import { spawnNode } from '../support/spawn-node.ts';
 
 // `npx newsletter send` and `status` as a user runs them: a child process, real argv,
 // real environment, the real SDK against the local server, a real journal file.
@@ -64,27 +64,17 @@ const resendEnv = (db: string) => ({
   NEWSLETTER_DB: db,
 });
 
-async function cli(args: string[], options: { cwd: string; env: Record<string, string>; onFirstRequest?: (child: ReturnType<typeof spawn>) => void }): Promise<Run> {
+async function cli(args: string[], options: { cwd: string; env: Record<string, string>; onFirstRequest?: (child: ChildProcess) => void }): Promise<Run> {
   const before = server.requests.length;
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-    cwd: options.cwd,
-    // The working folder is a temp dir: tell tsx where the tsconfig (jsx: react-jsx) is.
-    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = once(child, 'exit');
+  // The working folder is a temp dir: tell tsx where the tsconfig (jsx: react-jsx) is.
+  const { child, exited } = spawnNode(['--import', TSX, CLI, ...args], { cwd: options.cwd, env: { TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), ...options.env } });
   if (options.onFirstRequest) {
     let done = false;
     void exited.then(() => (done = true));
     while (server.requests.length === before && !done) await new Promise((r) => setTimeout(r, 5));
     if (!done) options.onFirstRequest(child);
   }
-  const [code] = await exited;
-  return { code: code as number | null, stdout, stderr };
+  return exited;
 }
 
 const receivedBy = (prefix: string) => server.received.filter((r) => r.to[0]?.startsWith(prefix));
