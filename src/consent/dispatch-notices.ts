@@ -32,8 +32,12 @@ export interface DispatchOptions {
   onResult?: (row: NoticeRow, result: { ok: true; id: string } | { ok: false; error: string; retryAt: number | undefined }) => void;
 }
 
-/** The pace of notices through Resend: half the team's limit, learned from its answers (1/s until an answer says). */
-export function createNoticePace(): RateLimiter {
+/**
+ * The pace of notices through `transport`: for Resend, half the team's limit, learned from
+ * its answers (1/s until an answer says); none for the outbox.
+ */
+export function createNoticePace(transport: Transport): RateLimiter | undefined {
+  if (transport.name !== 'resend') return undefined;
   return new RateLimiter({ ratePerSecond: 'auto', share: 0.5, fallbackRate: 1, marginMs: 25, clock: systemClock });
 }
 
@@ -53,7 +57,7 @@ export interface DispatchReport {
  */
 export async function dispatchNotices(options: DispatchOptions): Promise<DispatchReport> {
   const { store, transport, context, now } = options;
-  const pace = options.pace ?? (transport.name === 'resend' ? createNoticePace() : undefined);
+  const pace = options.pace ?? createNoticePace(transport);
   const backoff = options.backoff ?? { baseMs: 30_000, maxMs: 3_600_000 };
   const random = options.random ?? Math.random;
   const limit = options.limit ?? Infinity;

@@ -23,7 +23,7 @@ export function startNoticeLoop(
   let lastWarning = -Infinity;
   // One pace for the server's lifetime: the team's limit is learned once, and notices sent
   // by one run count in the window of the next.
-  const pace = options.pace ?? (options.transport.name === 'resend' ? createNoticePace() : undefined);
+  const pace = options.pace ?? createNoticePace(options.transport);
 
   const run = (): void => {
     if (controller.signal.aborted) return;
