@@ -1,7 +1,7 @@
 import { hostname, uptime } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { NewsletterError } from '../src/errors.ts';
-import { ENGINES, type Engine } from '../src/render/render-email.ts';
+import { ENGINES, type Engine } from '../src/content/schema.ts';
 import type { HolderProcess } from '../src/send/hold-campaign.ts';
 
 /** A subcommand: its help text and what it does (its one-line summary lives in newsletter.ts). Returns the process exit code. */

@@ -20,7 +20,6 @@ import { checkConsentSource } from '../src/subscribers/add-subscribers.ts';
 import { holdCampaign } from '../src/send/hold-campaign.ts';
 import { journalCampaignId } from '../src/store/journal.ts';
 import { createTransport } from './resources.ts';
-import { sendBroadcast } from './send-broadcast.ts';
 import { confirm, parseSchedule, SEND_HELP, parseTestAddresses, pickTransport, requireResendConfig, shellQuote, transportDirName, usage } from './send-options.ts';
 import { engineFlag, numberFlag, parseFlags, thisProcess, type Command } from './cli.ts';
 
@@ -101,6 +100,8 @@ export const command: Command = {
     }
     const checkWarnings = verdict.warnings.map((f) => `${describe(f)}${f.severity === 'error' ? ' (newsletter check calls this an error)' : ''}`);
     if (transportName === 'broadcast') {
+      // Loaded only here: it holds the resend SDK, which a send to the outbox never needs.
+      const { sendBroadcast } = await import('./send-broadcast.ts');
       return sendBroadcast({
         file, slug: edition.slug, subject: email.subject, email, personalize, from: identity.from, replyTo: identity.replyTo,
         advertisement: edition.advertisement, config, to: values.to, strict: values.strict === true, consentSource,

@@ -156,3 +156,11 @@ export type FrontMatter = z.infer<typeof frontMatterSchema>;
 export type Block = z.infer<typeof blockSchema>;
 export type Section = z.infer<typeof sectionSchema>;
 export type Edition = z.infer<typeof editionSchema>;
+
+/**
+ * The template engines, from the front-matter schema: `react` (the default) and `mjml`.
+ * Here, not beside the renderers: the CLI checks `--engine` on every command, and the
+ * renderers (React, the templates) load only when an edition is rendered.
+ */
+export const ENGINES = frontMatterSchema.shape.engine.unwrap().options;
+export type Engine = Edition['engine'];

@@ -1,14 +1,12 @@
 import { render } from '@react-email/render';
 import Newsletter, { MSO_CLOSE, MSO_OPEN, type NewsletterProps } from '../../emails/newsletter.tsx';
-import { frontMatterSchema, type Edition } from '../content/schema.ts';
+import type { Edition, Engine } from '../content/schema.ts';
 import type { Email } from './email.ts';
 import { renderMjml } from './render-mjml.ts';
 import { renderText } from './render-text.ts';
 import { withUtmLinks } from './utm-links.ts';
 
-/** The template engines, from the front-matter schema: `react` (the default) and `mjml`. */
-export const ENGINES = frontMatterSchema.shape.engine.unwrap().options;
-export type Engine = Edition['engine'];
+export { ENGINES, type Engine } from '../content/schema.ts';
 
 export interface RenderOptions {
   /** Overrides the edition's `engine` front matter (`--engine` on the command line). @default edition.engine */
