@@ -10,16 +10,17 @@ import { loadEdition } from '../src/content/load-edition.ts';
 import { NewsletterError } from '../src/errors.ts';
 import { renderEmailCached } from '../src/render/render-cache.ts';
 import { systemClock } from '../src/send/clock.ts';
-import { describeRate, formatPlan, formatProgress, formatReport } from '../src/send/format-report.ts';
+import { formatReport } from '../src/send/format-report.ts';
 import { createPersonalizer } from '../src/send/personalize.ts';
-import { lateResumeWarning, planCampaign } from '../src/send/plan-campaign.ts';
 import { sendCampaign, type SendReport } from '../src/send/send-campaign.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { openCampaignList, recordListSource } from '../src/send/campaign-list.ts';
+import { recordListSource } from '../src/send/campaign-list.ts';
 import { checkConsentSource } from '../src/subscribers/add-subscribers.ts';
 import { holdCampaign } from '../src/send/hold-campaign.ts';
 import { journalCampaignId } from '../src/store/journal.ts';
 import { createTransport } from './resources.ts';
+import { sendOutput } from './send-output.ts';
+import { startPlan } from './send-plan.ts';
 import { confirm, parseSchedule, SEND_HELP, parseTestAddresses, pickTransport, requireResendConfig, shellQuote, transportDirName, usage } from './send-options.ts';
 import { engineFlag, numberFlag, parseFlags, thisProcess, type Command } from './cli.ts';
 
@@ -124,57 +125,47 @@ export const command: Command = {
     // A test send gets a journal of its own that vanishes with the process: it is not the
     // campaign, and must not make the real send skip the testers as "already sent".
     const store = openStore(testAddresses === undefined ? config.dbPath : ':memory:');
+    const campaign = journalCampaignId(edition.slug, transportName);
     // One run per campaign at a time: a second one stops here, saying who sends it (dry and test runs write nothing).
-    const hold = dryRun || testAddresses !== undefined ? undefined : holdCampaign({ store, campaign: journalCampaignId(edition.slug, transportName), holder: thisProcess(), clock: systemClock, heartbeatMs: config.leaseHeartbeatMs, staleMs: config.leaseStaleMs });
+    const hold = dryRun || testAddresses !== undefined ? undefined : holdCampaign({ store, campaign, holder: thisProcess(), clock: systemClock, heartbeatMs: config.leaseHeartbeatMs, staleMs: config.leaseStaleMs });
     if (hold?.tookOver !== undefined) say(hold.tookOver);
     const heldAt = systemClock.now();
     const transport = await createTransport(transportName, config, outboxDir);
     try {
-      // --- The plan: a first pass over the list, nothing sent --------------------------
-      // The stored list, or a CSV gated for consent, or the test addresses.
-      const list = openCampaignList({
-        to: values.to,
-        test: testAddresses,
-        store,
-        strict: values.strict === true,
-        advertisement: edition.advertisement,
-        consentSource,
-        skipUnconsented: values['skip-unconsented'] === true,
-        now: systemClock.now(),
+      // --- The plan: a pass over the list, counted against the journal (send-plan.ts) ----
+      // Only a real send through Resend asks before it starts.
+      const asks = transportName === 'resend' && !dryRun && testAddresses === undefined && values.yes !== true;
+      const output = sendOutput({ json, say });
+      const stage = await startPlan({
+        // The stored list, or a CSV gated for consent, or the test addresses.
+        listOptions: {
+          to: values.to,
+          test: testAddresses,
+          store,
+          strict: values.strict === true,
+          advertisement: edition.advertisement,
+          consentSource,
+          skipUnconsented: values['skip-unconsented'] === true,
+          now: systemClock.now(),
+        },
+        slug: edition.slug, subject: email.subject, transport: transportName, campaign, config, asks, json, scheduledAt, checkWarnings, output,
       });
-      const plan = await planCampaign({ slug: edition.slug, transport: transportName, recipients: list.pass(), store });
-      list.checkAfterPlan();
-      const planSummary = list.summary();
-      const warnings = [
-        ...checkWarnings,
-        ...planSummary.warnings,
-        ...(transportName === 'resend' ? [lateResumeWarning(plan.firstAttemptAt, systemClock.now())].filter((w) => w !== undefined) : []),
-      ];
-      if (!json) {
-        if (testAddresses !== undefined) {
-          say(`Test send of ${edition.slug} to ${testAddresses.map((r) => r.email).join(', ')} through ${transportName}: subject marked as a test, not recorded as the campaign.`);
-        } else {
-          const summary = planSummary.list;
-          for (const line of formatPlan({ slug: edition.slug, subject: email.subject, transport: transportName, plan, ...(summary === undefined ? {} : { list: summary }), warnings, rate: describeRate(config.ratePerSecond, transportName, config.outboxRatePerSecond) })) say(line);
-          if (consentSource !== undefined) say(`  consent       attested: ${consentSource} (kept with the campaign)`);
+      const { list } = stage;
+      if (!stage.early) {
+        const plan = await stage.plan;
+        if (plan.toSend === 0) {
+          const nothing = { plan, report: undefined, message: 'Nothing to send: every recipient is already sent or skipped.' };
+          if (json) console.log(JSON.stringify(nothing));
+          else say(nothing.message);
+          return 0;
         }
-        if (scheduledAt !== undefined) say(`  scheduled at  ${scheduledAt} (Resend delivers then)`);
+        if (asks) await confirm(`Send ${plan.toSend.toLocaleString('en-US')} emails through Resend now? [y/N] `, 'a send');
       }
-      if (plan.toSend === 0) {
-        const nothing = { plan, report: undefined, message: 'Nothing to send: every recipient is already sent or skipped.' };
-        if (json) console.log(JSON.stringify(nothing));
-        else say(nothing.message);
-        return 0;
-      }
-
-      // --- Confirmation: only a real send through Resend asks ---------------------------
-      if (transportName === 'resend' && !dryRun && testAddresses === undefined && values.yes !== true) {
-        await confirm(`Send ${plan.toSend.toLocaleString('en-US')} emails through Resend now? [y/N] `, 'a send');
-      }
+      const controller = new AbortController();
+      // Sending before the plan is in: if its pass fails, the send stops.
+      stage.shown.catch(() => controller.abort());
 
       // --- The send -----------------------------------------------------------------------
-      const progressOnTty = process.stderr.isTTY === true && !json;
-      const controller = new AbortController();
       let interrupts = 0;
       const onSigint = () => {
         interrupts++;
@@ -187,19 +178,13 @@ export const command: Command = {
         process.stderr.write('\nStopping: the batches in flight finish and are recorded… (Ctrl-C again to quit at once)\n');
       };
       process.on('SIGINT', onSigint);
-      let lastPlain = 0;
-      let barShown = false;
-      const clearBar = () => {
-        if (barShown) process.stderr.write('\r\x1b[K');
-        barShown = false;
-      };
-      // The second pass over the list: the one that sends.
+      // The second pass over the list (or the first, beside the plan's): the one that sends.
       const recipients = list.pass();
       const sendListReport = list.summary().report;
       let sourceRecorded = false;
       const recordSource = () => {
         if (dryRun || testAddresses !== undefined) return;
-        recordListSource(store, plan.campaign, list.source, consentSource);
+        recordListSource(store, campaign, list.source, consentSource);
         sourceRecorded = true;
       };
       // A holder we took over from may have sent a moment before it died, and its requests
@@ -231,25 +216,22 @@ export const command: Command = {
           onProgress(p) {
             // The campaign exists in the journal from the first progress on.
             if (!sourceRecorded) recordSource();
-            if (progressOnTty) {
-              process.stderr.write(`\r\x1b[K${formatProgress(p, plan.toSend, { bar: true })}`);
-              barShown = true;
-            } else if (!json && systemClock.now() - lastPlain >= 2000) {
-              lastPlain = systemClock.now();
-              console.error(formatProgress(p, plan.toSend, { bar: false }));
-            }
+            output.progress(p);
           },
           onNotice(message) {
-            if (warnings.includes(message)) return; // already in the plan
-            clearBar();
-            console.error(message);
+            if (stage.warnings().includes(message)) return; // already in the plan
+            output.notice(message);
           },
         });
       } finally {
         process.off('SIGINT', onSigint);
-        clearBar();
+        output.clear();
       }
       recordSource();
+      // Overlapped, the plan's pass ended long before the send (a list read, against a send
+      // paced at the team's limit); its failure, if any, is the command's.
+      await stage.shown;
+      const plan = await stage.plan;
 
       // --- The report ---------------------------------------------------------------------
       const resume = `npx newsletter send ${argv.map(shellQuote).join(' ')}`;

@@ -4,7 +4,7 @@ import type { Store } from '../store/open-store.ts';
 import { AddressSet } from '../subscribers/address-set.ts';
 import { describeInvalidRow, readSubscribers, type LoadReport } from '../subscribers/load-subscribers.ts';
 import type { Recipient } from '../subscribers/schema.ts';
-import { readStoredList, type StoredListReport } from '../subscribers/stored-list.ts';
+import { countSubscribers, readStoredList, type StoredListReport } from '../subscribers/stored-list.ts';
 import type { ListSummary } from './format-report.ts';
 
 /**
@@ -33,6 +33,12 @@ export interface CampaignList {
   pass(): AsyncIterable<Recipient>;
   /** After the plan's pass: throws when the list may not be sent (rows without consent). */
   checkAfterPlan(): void;
+  /**
+   * Whether the plan's pass could refuse the list: a pass that throws on a bad row
+   * (--strict), or `checkAfterPlan` (an ad's rows without consent; a stored list with no
+   * active subscriber). When not, the send may start before that pass ends.
+   */
+  mayRefuse(): boolean;
   /** After any pass: the plan's list lines and the warnings about it. */
   summary(): { list?: ListSummary; warnings: string[]; report?: LoadReport | StoredListReport };
   /** What the send skipped for consent, after its pass. */
@@ -46,6 +52,7 @@ export function openCampaignList(options: CampaignListOptions): CampaignList {
       source: 'test',
       pass: () => iterate(test),
       checkAfterPlan: () => undefined,
+      mayRefuse: () => false,
       summary: () => ({ warnings: [] }),
       skippedUnconsented: () => 0,
     };
@@ -67,6 +74,8 @@ export function openCampaignList(options: CampaignListOptions): CampaignList {
           );
         }
       },
+      // checkAfterPlan refuses a list with no active subscriber, whatever their consent.
+      mayRefuse: () => countSubscribers(options.store).active === 0,
       summary() {
         const r = report;
         if (r === undefined) return { warnings: [] };
@@ -99,6 +108,7 @@ export function openCampaignList(options: CampaignListOptions): CampaignList {
         [...gate.lines.map((line) => `${file}:${line} consented_at: empty — the date this subscriber consented to 광고성 정보`), ...(more > 0 ? [`… and ${more} more row(s)`] : [])],
       );
     },
+    mayRefuse: () => options.strict || (gate !== undefined && !options.skipUnconsented),
     summary() {
       const r = report;
       if (r === undefined) return { warnings: [] };

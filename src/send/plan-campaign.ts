@@ -4,6 +4,10 @@ import { suppressionSnapshot } from '../store/suppressions.ts';
 import type { Recipient } from '../subscribers/schema.ts';
 import type { Transport } from '../transport/transport.ts';
 
+/** Rows between two turns of the event loop while the plan's pass runs beside a send. */
+const YIELD_EVERY = 200;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Resend keeps an idempotency key for 24 hours. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -46,12 +50,23 @@ export interface CampaignPlan {
  * Reads the list through once, against the journal and the suppression list, so the
  * send command can show the plan (and ask for confirmation) before sending anything.
  * Streams: memory stays flat for any list size. Writes nothing.
+ *
+ * It reads the journal's record of the campaign and the suppression list before its
+ * first `await` (in the call itself), and for a campaign the journal does not know yet it
+ * reads the journal no more: a send started after the call, beside the rest of the pass,
+ * does not change the plan (see `onSendable`).
  */
 export async function planCampaign(input: {
   slug: string;
   transport: Transport['name'];
   recipients: AsyncIterable<Recipient>;
   store: Store;
+  /**
+   * Called once, as soon as the plan has one recipient to send: from then on `toSend` is
+   * at least 1, so a caller with nothing to ask may start sending beside the rest of the
+   * pass. Not called when there is nothing to send.
+   */
+  onSendable?: () => void;
 }): Promise<CampaignPlan> {
   const journal = createJournal(input.store);
   const campaign = journalCampaignId(input.slug, input.transport);
@@ -70,13 +85,26 @@ export async function planCampaign(input: {
     resuming: record !== undefined,
   };
   const suppressed = suppressionSnapshot(input.store);
+  let onSendable = input.onSendable;
+  const sendable = () => {
+    if (onSendable === undefined || plan.toSend === 0) return;
+    onSendable();
+    onSendable = undefined;
+  };
+  sendable(); // open batches to send again
   for await (const r of input.recipients) {
     plan.recipients++;
+    // Beside a send, a turn of the event loop every few hundred rows: the send's timers
+    // and answers come in on time, not after the rest of a 64 KB chunk of the list.
+    if (onSendable === undefined && input.onSendable !== undefined && plan.recipients % YIELD_EVERY === 0) await yieldToEventLoop();
     const state = record === undefined ? undefined : journal.recipientState(campaign, r.email);
     if (state === 'sent') plan.alreadySent++;
     else if (state === 'queued') continue; // counted with its open batch
     else if (suppressed(r.email)) plan.suppressed++;
-    else plan.toSend++;
+    else {
+      plan.toSend++;
+      sendable();
+    }
   }
   return plan;
 }

@@ -147,6 +147,30 @@ describe('npx newsletter send', () => {
     expect(server.received.some((r) => r.to[0] === 'b1@example.com')).toBe(false);
   }, SLOW);
 
+  it('with nothing to confirm, sends while the plan still counts a long list; the plan comes whole before any progress and matches the report', async () => {
+    // 20,000 rows: the plan's pass over them takes ~100× longer than reading the first batch.
+    const w = workspace(Array.from({ length: 20_000 }, (_, i) => `long${n + 1}-${i}@example.com,독자 ${i}`));
+    const { child, exited } = spawnNode(['--import', TSX, CLI, 'send', EDITION, '--to', w.list, '--yes'], { cwd: w.dir, env: { TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), ...resendEnv(w.db) } });
+    const before = server.requests.length;
+    let requestsWhenPlanShown: number | undefined;
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (requestsWhenPlanShown === undefined && out.includes('Plan: ')) requestsWhenPlanShown = server.requests.length - before;
+    });
+    const run = await exited;
+    expect(run.code).toBe(0);
+    // Sent before the plan was shown: the list's read overlapped the first request.
+    expect(requestsWhenPlanShown).toBeGreaterThan(0);
+    const lines = run.stdout.split('\n');
+    const plan = lines.findIndex((l) => l.startsWith('Plan: '));
+    expect(lines.slice(plan, plan + 9).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['Plan: 2025-01-02-send-fixture through resend', 'subject', 'list', 'duplicates', 'invalid rows', 'suppressed', 'already sent', 'to send', 'rate']);
+    expect(run.stdout).toMatch(/to send {7}20,000\n/);
+    expect(run.stdout).toMatch(/Sent 20,000 emails/);
+    expect(lines.findIndex((l) => l.startsWith('Sent '))).toBeGreaterThan(plan);
+    expect(server.received.filter((r) => r.to[0]?.startsWith(`long${n}-`))).toHaveLength(20_000);
+  }, SLOW);
+
   it('--dry-run goes through everything but the transport: nothing sent, nothing journaled', async () => {
     const w = workspace();
     const before = server.requests.length;
