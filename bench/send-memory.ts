@@ -60,7 +60,7 @@ async function run(dir: string, rows: number): Promise<Run> {
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [...nodeFlags, '--import', MAX_RSS_HOOK, 'bin/newsletter.js', 'send', EDITION, '--to', list, '--dry-run', '--json'],
+    [...nodeFlags, '--import', MAX_RSS_HOOK, 'bin/newsletter.js', 'send', EDITION, '--to', list, '--dry-run', '--json', '--consent-source', 'bench: generated list'],
     {
       cwd: ROOT,
       encoding: 'utf8',
