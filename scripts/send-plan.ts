@@ -30,8 +30,12 @@ export interface PlanInput {
   transport: 'resend' | 'outbox';
   campaign: string;
   config: Config;
-  /** A count will be asked to be confirmed before the send starts. */
-  asks: boolean;
+  /**
+   * The send may start before the plan is in, as far as the caller is concerned: a send
+   * through Resend with nothing to confirm (--yes). A dry run or the outbox gains nothing
+   * from it: they are not paced by a provider, whose first answer the plan's pass can wait out.
+   */
+  mayOverlap: boolean;
   json: boolean;
   scheduledAt: string | undefined;
   checkWarnings: string[];
@@ -39,18 +43,19 @@ export interface PlanInput {
 }
 
 /**
- * The plan's pass stands before the send only when what it finds can change what is
- * done: a count to confirm, a refusal (--strict, an ad's rows without consent, an empty
- * stored list), or a resume (its plan reads the journal that the send writes). Otherwise
- * the send starts as soon as the plan has one recipient to send, and the rest of the list
- * is counted beside the first requests. That pass reads a list of its own: two passes at
- * once keep two de-duplication tables (2 × 11.4 MB at a million rows).
+ * The plan's pass stands before the send unless the caller allows otherwise
+ * (`mayOverlap`), and always when what it finds can change what is done: a refusal
+ * (--strict, an ad's rows without consent, an empty stored list), or a resume (its plan
+ * reads the journal that the send writes). Otherwise the send starts as soon as the plan
+ * has one recipient to send, and the rest of the list is counted beside the first
+ * requests, while the first answer is awaited. That pass reads a list of its own: two
+ * passes at once keep two de-duplication tables (2 × 11.4 MB at a million rows).
  */
 export async function startPlan(input: PlanInput): Promise<PlanStage> {
   const { listOptions, transport, json } = input;
   const test = listOptions.test;
   const list = openCampaignList(listOptions);
-  const overlap = !input.asks && test === undefined && !list.mayRefuse() && createJournal(listOptions.store).campaign(input.campaign) === undefined;
+  const overlap = input.mayOverlap && test === undefined && !list.mayRefuse() && createJournal(listOptions.store).campaign(input.campaign) === undefined;
   const planList = overlap ? openCampaignList(listOptions) : list;
   let sendable = () => {};
   const firstSendable = new Promise<void>((resolve) => (sendable = resolve));

@@ -148,7 +148,8 @@ export const command: Command = {
           skipUnconsented: values['skip-unconsented'] === true,
           now: systemClock.now(),
         },
-        slug: edition.slug, subject: email.subject, transport: transportName, campaign, config, asks, json, scheduledAt, checkWarnings, output,
+        slug: edition.slug, subject: email.subject, transport: transportName, campaign, config, json, scheduledAt, checkWarnings, output,
+        mayOverlap: transportName === 'resend' && !dryRun && !asks,
       });
       const { list } = stage;
       if (!stage.early) {
