@@ -1,3 +1,4 @@
+import { systemClock } from '../src/send/clock.ts';
 import { formatProgress } from '../src/send/format-report.ts';
 import type { SendProgress } from '../src/send/send-campaign.ts';
 
@@ -37,8 +38,8 @@ export function sendOutput(options: { json: boolean; say: (line: string) => void
       if (onTty) {
         process.stderr.write(`\r\x1b[K${formatProgress(p, total, { bar: true })}`);
         barShown = true;
-      } else if (!options.json && Date.now() - lastPlain >= 2000) {
-        lastPlain = Date.now();
+      } else if (!options.json && systemClock.now() - lastPlain >= 2000) {
+        lastPlain = systemClock.now();
         console.error(formatProgress(p, total, { bar: false }));
       }
     },

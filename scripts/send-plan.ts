@@ -44,12 +44,12 @@ export interface PlanInput {
 
 /**
  * The plan's pass stands before the send unless the caller allows otherwise
- * (`mayOverlap`), and always when what it finds can change what is done: a refusal
- * (--strict, an ad's rows without consent, an empty stored list), or a resume (its plan
- * reads the journal that the send writes). Otherwise the send starts as soon as the plan
- * has one recipient to send, and the rest of the list is counted beside the first
- * requests, while the first answer is awaited. That pass reads a list of its own: two
- * passes at once keep two de-duplication tables (2 × 11.4 MB at a million rows).
+ * (`mayOverlap`), and always when what it finds can change what is done: a list it could
+ * refuse (`CampaignList.mayRefuse`: any CSV, which can fail to parse at any row, or an empty
+ * stored list), or a resume (its plan reads the journal that the send writes). Otherwise —
+ * the stored list of a new campaign — the send starts as soon as the plan has one recipient
+ * to send, and the rest of the list is counted beside the first requests, while the first
+ * answer is awaited.
  */
 export async function startPlan(input: PlanInput): Promise<PlanStage> {
   const { listOptions, transport, json } = input;

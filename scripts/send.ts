@@ -224,14 +224,15 @@ export const command: Command = {
             output.notice(message);
           },
         });
+        // Overlapped, the plan's pass ends long before the send (a list read, against a send
+        // paced at the team's limit), but not before a send stopped early: Ctrl-C still
+        // answers while it finishes. Its failure, if any, is the command's.
+        await stage.shown;
       } finally {
         process.off('SIGINT', onSigint);
         output.clear();
       }
       recordSource();
-      // Overlapped, the plan's pass ended long before the send (a list read, against a send
-      // paced at the team's limit); its failure, if any, is the command's.
-      await stage.shown;
       const plan = await stage.plan;
 
       // --- The report ---------------------------------------------------------------------

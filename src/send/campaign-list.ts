@@ -34,9 +34,11 @@ export interface CampaignList {
   /** After the plan's pass: throws when the list may not be sent (rows without consent). */
   checkAfterPlan(): void;
   /**
-   * Whether the plan's pass could refuse the list: a pass that throws on a bad row
-   * (--strict), or `checkAfterPlan` (an ad's rows without consent; a stored list with no
-   * active subscriber). When not, the send may start before that pass ends.
+   * Whether the plan's pass could refuse the list. When not, the send may start before that
+   * pass ends. A CSV always may: a row anywhere in it can fail to parse (an unclosed quote,
+   * with or without --strict), --strict refuses its first bad row, and `checkAfterPlan` an
+   * ad's rows without consent. The stored list (validated when it was imported) only when
+   * it has no active subscriber; test addresses never.
    */
   mayRefuse(): boolean;
   /** After any pass: the plan's list lines and the warnings about it. */
@@ -108,7 +110,7 @@ export function openCampaignList(options: CampaignListOptions): CampaignList {
         [...gate.lines.map((line) => `${file}:${line} consented_at: empty — the date this subscriber consented to 광고성 정보`), ...(more > 0 ? [`… and ${more} more row(s)`] : [])],
       );
     },
-    mayRefuse: () => options.strict || (gate !== undefined && !options.skipUnconsented),
+    mayRefuse: () => true,
     summary() {
       const r = report;
       if (r === undefined) return { warnings: [] };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../src/store/journal.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { suppress } from '../../src/store/suppressions.ts';
+import { addSubscriber } from '../../src/subscribers/add-subscribers.ts';
 import { ensureWebhookTables } from '../../src/webhooks/index.ts';
 import { startResendServer, type ResendServer } from '../support/resend-server.ts';
 import { spawnNode } from '../support/spawn-node.ts';
@@ -147,10 +148,16 @@ describe('npx newsletter send', () => {
     expect(server.received.some((r) => r.to[0] === 'b1@example.com')).toBe(false);
   }, SLOW);
 
-  it('with nothing to confirm, sends while the plan still counts a long list; the plan comes whole before any progress and matches the report', async () => {
-    // 20,000 rows: the plan's pass over them takes ~100× longer than reading the first batch.
-    const w = workspace(Array.from({ length: 20_000 }, (_, i) => `long${n + 1}-${i}@example.com,독자 ${i}`));
-    const { child, exited } = spawnNode(['--import', TSX, CLI, 'send', EDITION, '--to', w.list, '--yes'], { cwd: w.dir, env: { TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), ...resendEnv(w.db) } });
+  it('to the stored list with --yes, sends while the plan still counts it; the plan comes whole, before the report, and matches it', async () => {
+    // 20,000 stored subscribers: the plan's pass over them takes far longer than reading the first batch.
+    const w = workspace();
+    const prefix = `stored${n}-`;
+    const store = openStore(w.db);
+    store.db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) addSubscriber(store, { email: `${prefix}${i}@example.com`, name: `독자 ${i}`, fields: {} }, { method: 'import', source: 'test: generated' }, Date.now());
+    })();
+    store.close();
+    const { child, exited } = spawnNode(['--import', TSX, CLI, 'send', EDITION, '--yes'], { cwd: w.dir, env: { TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), ...resendEnv(w.db) } });
     const before = server.requests.length;
     let requestsWhenPlanShown: number | undefined;
     let out = '';
@@ -168,7 +175,18 @@ describe('npx newsletter send', () => {
     expect(run.stdout).toMatch(/to send {7}20,000\n/);
     expect(run.stdout).toMatch(/Sent 20,000 emails/);
     expect(lines.findIndex((l) => l.startsWith('Sent '))).toBeGreaterThan(plan);
-    expect(server.received.filter((r) => r.to[0]?.startsWith(`long${n}-`))).toHaveLength(20_000);
+    expect(server.received.filter((r) => r.to[0]?.startsWith(prefix))).toHaveLength(20_000);
+  }, SLOW);
+
+  it('to a CSV, the plan ends before the first request even with --yes: a row that cannot be parsed refuses the list, nothing sent', async () => {
+    const w = workspace();
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${w.prefix}${i}@example.com,독자 ${i}`);
+    writeFileSync(w.list, ['email,name', ...rows, `${w.prefix}x@example.com,"unclosed`].join('\n'));
+    const run = await cli(['send', EDITION, '--to', w.list, '--yes'], { cwd: w.dir, env: resendEnv(w.db) });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/list\.csv:20002/);
+    noStack(run);
+    expect(receivedBy(w.prefix)).toHaveLength(0);
   }, SLOW);
 
   it('--dry-run goes through everything but the transport: nothing sent, nothing journaled', async () => {
