@@ -7,7 +7,12 @@
  * as the CLI does. Goal (issue 17): emails/s over the ceiling (the limit × 100 emails a
  * batch) ≥ 0.90 at 5,000 and ≥ 0.95 at 20,000, no 429; `--help` < 0.15 s.
  *
- *   npx tsx bench/cli-send.ts [--runs 1] [--sizes 5000,20000] [--rates 10,5] [--from-sources] [--cold-render]
+ *   npx tsx bench/cli-send.ts [--runs 1] [--sizes 5000,20000] [--rates 10,5] [--from-sources] [--cold-render] [--stored]
+ *
+ * `--stored`: the same recipients imported into the stored list first (`subscribers
+ * import`, not timed; each run gets a copy of that journal), and sent with no --to: the
+ * plan of a stored list is counted beside the first requests (scripts/send-plan.ts),
+ * where a CSV's plan ends before them.
  *
  * First it builds the edition, as a user does before sending (`npm start` too), which leaves
  * its rendered email in the render cache (src/render/render-cache.ts), so each send starts
@@ -18,7 +23,7 @@
  * fresh dist/ the command starts from the TypeScript through tsx (`fromDist` says which).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +33,8 @@ import { benchEdition } from './_edition.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/newsletter.js');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' }, 'from-sources': { type: 'boolean', default: false }, 'cold-render': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, sizes: { type: 'string', default: '5000,20000' }, rates: { type: 'string', default: '10,5' }, 'from-sources': { type: 'boolean', default: false }, 'cold-render': { type: 'boolean', default: false }, stored: { type: 'boolean', default: false } } });
+const STORED = values.stored === true;
 const COLD_RENDER = values['cold-render'] === true;
 const RENDER_CACHE = join(ROOT, 'node_modules/.cache/newsletter/render');
 // --from-sources: the command as it started before the build step (TypeScript through tsx), for a side-by-side figure.
@@ -59,12 +65,19 @@ try {
       const rows = ['email,name,company'];
       for (let i = 0; i < size; i++) rows.push(`reader${i}@example.com,독자 ${i},회사 ${i % 97}`);
       writeFileSync(list, `${rows.join('\n')}\n`);
+      const storedDb = join(work, `stored-${size}.db`);
+      if (STORED) {
+        const imported = spawnSync(process.execPath, [BIN, 'subscribers', 'import', list, '--consent-source', 'bench: generated list'], { cwd: work, env: { PATH: process.env.PATH ?? '', NEWSLETTER_DB: storedDb }, stdio: 'ignore' });
+        if (imported.status !== 0) throw new Error(`subscribers import exited ${String(imported.status)}`);
+      }
       for (const rate of values.rates.split(',').map(Number)) {
         const server = await forkResendServer({ ratePerSecond: rate, warm: true });
         const db = join(work, `run-${run}-${size}-${rate}.db`);
         if (COLD_RENDER) rmSync(RENDER_CACHE, { recursive: true, force: true });
+        if (STORED) copyFileSync(storedDb, db);
         const started = performance.now();
-        const { exited } = spawnNode([BIN, 'send', EDITION, '--to', list, '--transport', 'resend', '--consent-source', 'bench: generated list', '--yes', '--json'], {
+        const listArgs = STORED ? [] : ['--to', list, '--consent-source', 'bench: generated list'];
+        const { exited } = spawnNode([BIN, 'send', EDITION, ...listArgs, '--transport', 'resend', '--yes', '--json'], {
           cwd: work,
           env: {
             RESEND_API_KEY: 're_bench_cli',
@@ -90,6 +103,7 @@ try {
             run: run + 1,
             fromDist: fromDist && !FROM_SOURCES,
             renderCache: COLD_RENDER ? 'cold' : 'warm',
+            list: STORED ? 'stored' : 'csv',
             recipients: size,
             serverRate: rate,
             everyRecipientOnce: stats.received === size && stats.distinct === size,
