@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { createJournal, journalCampaignId } from '../store/journal.ts';
 import type { Store } from '../store/open-store.ts';
 import { suppressionSnapshot } from '../store/suppressions.ts';
@@ -6,7 +7,6 @@ import type { Transport } from '../transport/transport.ts';
 
 /** Rows between two turns of the event loop while the plan's pass runs beside a send. */
 const YIELD_EVERY = 200;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Resend keeps an idempotency key for 24 hours. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -94,9 +94,10 @@ export async function planCampaign(input: {
   sendable(); // open batches to send again
   for await (const r of input.recipients) {
     plan.recipients++;
-    // Beside a send, a turn of the event loop every few hundred rows: the send's timers
-    // and answers come in on time, not after the rest of a 64 KB chunk of the list.
-    if (onSendable === undefined && input.onSendable !== undefined && plan.recipients % YIELD_EVERY === 0) await yieldToEventLoop();
+    // Beside a send, a turn of the event loop every few hundred rows (as the send loop
+    // takes its own): the send's timers and answers come in on time, not after the rest
+    // of a page of the list.
+    if (onSendable === undefined && input.onSendable !== undefined && plan.recipients % YIELD_EVERY === 0) await setImmediate();
     const state = record === undefined ? undefined : journal.recipientState(campaign, r.email);
     if (state === 'sent') plan.alreadySent++;
     else if (state === 'queued') continue; // counted with its open batch
